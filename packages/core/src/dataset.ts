@@ -1,0 +1,114 @@
+import { z } from 'zod';
+
+/** Column types, in the names Glue and Athena use for Parquet tables. */
+export const COLUMN_TYPES = ['string', 'int', 'bigint', 'double', 'boolean', 'date', 'timestamp'] as const;
+export type ColumnType = (typeof COLUMN_TYPES)[number];
+
+export const CLASSIFICATIONS = ['phi', 'limited', 'deidentified', 'public'] as const;
+export type Classification = (typeof CLASSIFICATIONS)[number];
+
+/**
+ * The 18 identifier kinds of the HIPAA Safe Harbor method (45 CFR 164.514(b)(2)),
+ * plus `quasi` for a quasi-identifier that is not one of them by itself.
+ */
+export const IDENTIFIER_KINDS = [
+  'name',
+  'geographic',
+  'date',
+  'phone',
+  'fax',
+  'email',
+  'ssn',
+  'medical_record_number',
+  'health_plan_number',
+  'account_number',
+  'certificate_license_number',
+  'vehicle_identifier',
+  'device_identifier',
+  'url',
+  'ip_address',
+  'biometric',
+  'photo',
+  'other_unique',
+  'quasi',
+] as const;
+export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];
+
+const catalogName = z
+  .string()
+  .regex(/^[a-z_][a-z0-9_]{0,254}$/, 'must be lower case letters, digits and "_" (the Glue naming rule)');
+
+const columnSchema = z
+  .object({
+    type: z.enum(COLUMN_TYPES),
+    description: z.string().optional(),
+    classification: z.enum(CLASSIFICATIONS).optional(),
+    identifier: z.enum(IDENTIFIER_KINDS).optional(),
+    nullable: z.boolean().default(true),
+    vocabulary: z.string().optional(),
+  })
+  .strict();
+
+export const datasetSchema = z
+  .object({
+    table: z.string().regex(/^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/, 'must be database.table in lower case'),
+    description: z.string(),
+    owner: z.string(),
+    steward: z.string(),
+    domain: z.string().optional(),
+    classification: z.enum(CLASSIFICATIONS),
+    retention: z.string(),
+    updateFrequency: z.string().optional(),
+    /** `history` tables keep every version and get a `<table>_current` companion. */
+    kind: z.enum(['history', 'append']).default('append'),
+    /** Columns that identify one entity in the `_current` companion. */
+    key: z.array(catalogName).default([]),
+    /** Column whose equal values mean the same record arrived again; such rows are stored once. */
+    dedupeBy: catalogName.optional(),
+    /** Columns that order versions of one key, oldest first; arrival order breaks ties. */
+    versionOrder: z.array(catalogName).default([]),
+    /** Boolean column that marks a version as a delete, so `_current` drops the key. */
+    deletedFlag: catalogName.optional(),
+    partitionBy: z.array(catalogName).default([]),
+    tags: z.record(z.string(), z.string()).default({}),
+    columns: z.record(catalogName, columnSchema),
+  })
+  .strict()
+  .superRefine((dataset, context) => {
+    const names = new Set(Object.keys(dataset.columns));
+    const referenced: Array<[string, string[]]> = [
+      ['key', dataset.key],
+      ['versionOrder', dataset.versionOrder],
+      ['partitionBy', dataset.partitionBy],
+      ['dedupeBy', dataset.dedupeBy ? [dataset.dedupeBy] : []],
+      ['deletedFlag', dataset.deletedFlag ? [dataset.deletedFlag] : []],
+    ];
+    for (const [field, columns] of referenced) {
+      columns.forEach((column, index) => {
+        if (!names.has(column)) {
+          context.addIssue({
+            code: 'custom',
+            path: field === 'dedupeBy' || field === 'deletedFlag' ? [field] : [field, index],
+            message: `column "${column}" is not declared under columns`,
+          });
+        }
+      });
+    }
+    if (dataset.kind === 'history' && dataset.key.length === 0) {
+      context.addIssue({ code: 'custom', path: ['key'], message: 'a history table needs at least one key column' });
+    }
+  });
+
+export type DatasetDefinition = z.output<typeof datasetSchema>;
+export type ColumnDefinition = z.output<typeof columnSchema>;
+
+/** The lineage columns every `clinical` row carries. */
+export const LINEAGE_COLUMNS = [
+  'source_format',
+  'source_system',
+  'source_id',
+  'source_file',
+  'source_position',
+  'ingested_at',
+  'facility',
+] as const;
