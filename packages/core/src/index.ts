@@ -6,4 +6,5 @@ export * from './lake-layout';
 export * from './config';
 export * from './principals';
 export * from './dataset';
+export * from './row';
 export * from './logger';

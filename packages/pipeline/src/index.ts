@@ -1,1 +1,11 @@
-export {};
+export * from './errors';
+export * from './pipeline-file';
+export * from './datasets';
+export * from './decoded-file';
+export * from './decode';
+export * from './landing';
+export * from './ledger';
+export * from './quarantine';
+export * from './register';
+export * from './lake';
+export * from './runner';

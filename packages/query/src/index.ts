@@ -1,1 +1,3 @@
-export {};
+export * from './errors';
+export * from './query-engine';
+export * from './duckdb-engine';

@@ -1,1 +1,10 @@
-export {};
+export * from './errors';
+export * from './snapshot';
+export * from './partition-path';
+export * from './commit-log';
+export * from './duckdb';
+export * from './parquet-writer';
+export * from './row-validation';
+export * from './table-source';
+export * from './current';
+export * from './table-store';

@@ -1,0 +1,35 @@
+import type { ErrorPosition, Row } from '@carelake/core';
+
+/** A problem a decoder found in one part of a file; that part goes to quarantine. */
+export interface DecodeProblem {
+  position: ErrorPosition;
+  reason: string;
+  /** The rejected text, kept in quarantine so nothing is lost. */
+  content?: string;
+}
+
+/** What a decoder makes of one landed file. */
+export interface DecodedFile {
+  /** Messages or resources read, valid or not. */
+  records: number;
+  rowsByTable: Map<string, Row[]>;
+  problems: DecodeProblem[];
+  warnings: number;
+}
+
+export interface DecodeContext {
+  landingKey: string;
+  ingestedAt: Date;
+  mode: 'lenient' | 'strict';
+}
+
+export function addRows(decoded: DecodedFile, table: string, rows: readonly Row[]): void {
+  if (rows.length === 0) return;
+  const existing = decoded.rowsByTable.get(table);
+  if (existing) existing.push(...rows);
+  else decoded.rowsByTable.set(table, [...rows]);
+}
+
+export function emptyDecodedFile(): DecodedFile {
+  return { records: 0, rowsByTable: new Map(), problems: [], warnings: 0 };
+}

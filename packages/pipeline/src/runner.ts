@@ -1,0 +1,271 @@
+import { readFile } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
+import {
+  RUNNER,
+  sha256Hex,
+  silentLogger,
+  type DatasetDefinition,
+  type Logger,
+  type Principal,
+  type Row,
+} from '@carelake/core';
+import { currentDatasetOf, validateRow } from '@carelake/tables';
+import { decodeLandedFile, formatOfFile } from './decode';
+import { requireDataset } from './datasets';
+import { IngestLedger, type LedgerEntry } from './ledger';
+import { landFile, type LandedFile } from './landing';
+import type { Lake } from './lake';
+import type { LoadedPipeline } from './pipeline-file';
+import { quarantine } from './quarantine';
+import { registerTable } from './register';
+import { listSourceFiles } from './source-files';
+
+export interface RunPipelineOptions {
+  lake: Lake;
+  pipeline: LoadedPipeline;
+  datasets: Map<string, DatasetDefinition>;
+  principal?: Principal;
+  logger?: Logger;
+}
+
+export interface RunSummary {
+  pipeline: string;
+  filesSeen: number;
+  /** Files decoded in this run. */
+  filesIngested: number;
+  /** Files whose content an earlier run already ingested. */
+  filesAlreadyIngested: number;
+  recordsIn: number;
+  rowsOut: number;
+  rowsByTable: Record<string, number>;
+  rowsSkippedAsDuplicate: number;
+  quarantined: number;
+  durationMs: number;
+}
+
+interface PendingFile {
+  landed: LandedFile;
+  records: number;
+  quarantined: number;
+  rowsByTable: Record<string, number>;
+}
+
+/**
+ * Run a pipeline once: land each new source file, decode it, quarantine what
+ * fails, write the rows to their tables in batches, rebuild `_current`
+ * companions, register the tables, and record each file in the ingest ledger
+ * after its rows are committed. Files already in the ledger are skipped.
+ */
+export async function runPipeline(options: RunPipelineOptions): Promise<RunSummary> {
+  const { lake, pipeline } = options;
+  const principal = options.principal ?? RUNNER;
+  const logger = (options.logger ?? silentLogger).child({ pipeline: pipeline.name });
+  const started = performance.now();
+  const outputs = pipeline.outputs.map((table) => requireDataset(options.datasets, table));
+  const ledger = new IngestLedger(lake.store, pipeline.name);
+
+  const summary: RunSummary = {
+    pipeline: pipeline.name,
+    filesSeen: 0,
+    filesIngested: 0,
+    filesAlreadyIngested: 0,
+    recordsIn: 0,
+    rowsOut: 0,
+    rowsByTable: {},
+    rowsSkippedAsDuplicate: 0,
+    quarantined: 0,
+    durationMs: 0,
+  };
+  const batch = new Map<string, Row[]>();
+  let batchRows = 0;
+  let pending: PendingFile[] = [];
+
+  const flush = async (): Promise<void> => {
+    if (pending.length === 0) return;
+    await commitBatch(options, principal, outputs, batch, pending, summary, logger);
+    for (const file of pending) await ledger.record(ledgerEntryOf(file));
+    batch.clear();
+    batchRows = 0;
+    pending = [];
+  };
+
+  for (const source of await listSourceFiles(pipeline)) {
+    summary.filesSeen++;
+    const bytes = await readFile(source.path);
+    const sha256 = sha256Hex(bytes);
+
+    const known = await ledger.get(sha256);
+    if (known) {
+      summary.filesAlreadyIngested++;
+      await ledger.addSourceName(known, source.name);
+      logger.debug({ sha256, file: source.name }, 'file already ingested');
+      continue;
+    }
+
+    const landed = await landFile(lake.store, pipeline.name, source.name, sha256, bytes);
+    await lake.audit.append({
+      principal: principal.name,
+      action: 'file.land',
+      resources: [landed.landingKey],
+      outcome: 'success',
+      details: { sha256, sizeBytes: landed.sizeBytes, written: landed.written },
+    });
+
+    const file = await decodeAndStage(options, landed, bytes, outputs, batch, summary);
+    batchRows += Object.values(file.rowsByTable).reduce((sum, count) => sum + count, 0);
+    pending.push(file);
+    summary.filesIngested++;
+    logger.info({ sha256, records: file.records, quarantined: file.quarantined }, 'file decoded');
+
+    if (batchRows >= pipeline.batchRows) await flush();
+  }
+  await flush();
+
+  summary.durationMs = Math.round(performance.now() - started);
+  await lake.audit.append({
+    principal: principal.name,
+    action: 'pipeline.run',
+    resources: pipeline.outputs,
+    outcome: 'success',
+    details: {
+      filesSeen: summary.filesSeen,
+      filesIngested: summary.filesIngested,
+      recordsIn: summary.recordsIn,
+      rowsOut: summary.rowsOut,
+      quarantined: summary.quarantined,
+      durationMs: summary.durationMs,
+    },
+  });
+  logger.info({ ...summary }, 'pipeline run finished');
+  return summary;
+}
+
+/** Decode one landed file, quarantine its bad parts and add its valid rows to the batch. */
+async function decodeAndStage(
+  options: RunPipelineOptions,
+  landed: LandedFile,
+  bytes: Uint8Array,
+  outputs: DatasetDefinition[],
+  batch: Map<string, Row[]>,
+  summary: RunSummary,
+): Promise<PendingFile> {
+  const { lake, pipeline } = options;
+  const format = pipeline.decode.format === 'auto' ? formatOfFile(landed.sourceName) : pipeline.decode.format;
+  const decoded = await decodeLandedFile(format, bytes, {
+    landingKey: landed.landingKey,
+    ingestedAt: lake.clock.now(),
+    mode: pipeline.decode.mode,
+  });
+
+  const file: PendingFile = { landed, records: decoded.records, quarantined: 0, rowsByTable: {} };
+  for (const problem of decoded.problems) {
+    await quarantine(lake.store, pipeline.name, {
+      landingKey: landed.landingKey,
+      fileSha256: landed.sha256,
+      position: { ...problem.position, file: landed.landingKey },
+      stage: 'decode',
+      reason: problem.reason,
+      ...(problem.content !== undefined ? { content: problem.content } : {}),
+    });
+    file.quarantined++;
+  }
+
+  for (const dataset of outputs) {
+    const rows = decoded.rowsByTable.get(dataset.table) ?? [];
+    const staged = batch.get(dataset.table) ?? [];
+    for (const [index, row] of rows.entries()) {
+      const problem = validateRow(dataset, row, index);
+      if (problem) {
+        await quarantine(lake.store, pipeline.name, {
+          landingKey: landed.landingKey,
+          fileSha256: landed.sha256,
+          position: { file: landed.landingKey, record: index, ...(problem.position?.field ? { field: problem.position.field } : {}) },
+          stage: 'validate',
+          reason: `${dataset.table}: ${problem.message}`,
+        });
+        file.quarantined++;
+        continue;
+      }
+      staged.push(row);
+      file.rowsByTable[dataset.table] = (file.rowsByTable[dataset.table] ?? 0) + 1;
+    }
+    batch.set(dataset.table, staged);
+  }
+
+  summary.recordsIn += decoded.records;
+  summary.quarantined += file.quarantined;
+  return file;
+}
+
+/** Append each table's rows, rebuild `_current` companions, then register what changed. */
+async function commitBatch(
+  options: RunPipelineOptions,
+  principal: Principal,
+  outputs: DatasetDefinition[],
+  batch: Map<string, Row[]>,
+  pending: PendingFile[],
+  summary: RunSummary,
+  logger: Logger,
+): Promise<void> {
+  const { lake } = options;
+  const inputs = pending.map((file) => file.landed.sha256);
+  const context = { principal: principal.name, inputs };
+
+  for (const dataset of outputs) {
+    const rows = batch.get(dataset.table) ?? [];
+    const result = await lake.tables.append(dataset, rows, context);
+    summary.rowsOut += result.rowsAdded;
+    summary.rowsSkippedAsDuplicate += result.rowsSkippedAsDuplicate;
+    summary.rowsByTable[dataset.table] = (summary.rowsByTable[dataset.table] ?? 0) + result.rowsAdded;
+
+    if (result.snapshot) {
+      await lake.audit.append({
+        principal: principal.name,
+        action: 'table.commit',
+        resources: [dataset.table],
+        outcome: 'success',
+        details: { version: result.snapshot.version, rowsAdded: result.rowsAdded, files: result.snapshot.summary.filesAdded },
+      });
+      logger.info({ table: dataset.table, version: result.snapshot.version, rows: result.rowsAdded }, 'table committed');
+    }
+
+    const snapshot = result.snapshot ?? (await lake.tables.snapshot(dataset.table));
+    if (snapshot) await registerTable(lake.catalog, dataset, snapshot);
+    if (dataset.kind === 'history') await refreshCurrentTable(options, principal, dataset, logger);
+  }
+}
+
+async function refreshCurrentTable(
+  options: RunPipelineOptions,
+  principal: Principal,
+  history: DatasetDefinition,
+  logger: Logger,
+): Promise<void> {
+  const { lake } = options;
+  const current = currentDatasetOf(history);
+  const result = await lake.tables.refreshCurrent(history, { principal: principal.name, inputs: [] });
+  if (result?.snapshot) {
+    await lake.audit.append({
+      principal: principal.name,
+      action: 'table.commit',
+      resources: [current.table],
+      outcome: 'success',
+      details: { version: result.snapshot.version, rows: result.rowsAdded, sourceVersion: result.snapshot.sourceVersion ?? -1 },
+    });
+    logger.info({ table: current.table, version: result.snapshot.version }, 'current table rebuilt');
+  }
+  const snapshot = result?.snapshot ?? (await lake.tables.snapshot(current.table));
+  if (snapshot) await registerTable(lake.catalog, current, snapshot);
+}
+
+function ledgerEntryOf(file: PendingFile): LedgerEntry {
+  return {
+    sha256: file.landed.sha256,
+    sizeBytes: file.landed.sizeBytes,
+    landingKey: file.landed.landingKey,
+    sourceNames: [file.landed.sourceName],
+    records: file.records,
+    quarantined: file.quarantined,
+    rowsByTable: file.rowsByTable,
+  };
+}
