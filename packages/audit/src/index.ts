@@ -1,1 +1,20 @@
-export {};
+export { AuditError, InvalidAuditEventError } from './errors';
+export { AUDIT_OUTCOMES } from './event';
+export type { AuditDetails, AuditEvent, AuditEventInput, AuditLog, AuditOutcome } from './event';
+export { FileAuditLog } from './file-audit-log';
+export type { FileAuditLogOptions } from './file-audit-log';
+export type { IndexLockOptions } from './index-lock';
+export { genesisHash, computeRecordHash } from './chain';
+export { readAuditEvents } from './read-events';
+export type { AuditEventFilter } from './read-events';
+export {
+  MAX_DETAIL_KEYS,
+  MAX_DETAIL_KEY_LENGTH,
+  MAX_DETAIL_STRING_LENGTH,
+  MAX_NAME_LENGTH,
+  validateEventInput,
+} from './validate-event';
+export { verifyAuditLog } from './verify';
+export type { VerifyAuditLogOptions } from './verify';
+export { formatAuditProblem } from './verify-result';
+export type { AuditProblem, AuditProblemReason, AuditVerifyResult } from './verify-result';
