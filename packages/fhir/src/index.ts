@@ -1,1 +1,27 @@
-export {};
+export { readFhirJson, type ReadFhirJsonOptions } from './bundle-reader';
+export {
+  readNdjson,
+  collectFhirReadResult,
+  isGzip,
+  DEFAULT_MAX_LINE_BYTES,
+  type ReadNdjsonOptions,
+} from './ndjson-reader';
+export { isFhirProblem, type FhirProblem, type FhirProblemCode } from './problems';
+export type { FhirEntry, FhirResource, FhirReadResult, JsonObject } from './types';
+export { FhirReadError, FhirMappingError } from './errors';
+export { findJsonSyntaxError, type JsonSyntaxError } from './json-syntax';
+export { parseFhirDate, parseFhirDateTime, parseFhirInstant } from './fhir-dates';
+export { mapFhirEntry } from './map-entry';
+export { mapFhirResourceRow } from './map-resource-row';
+export {
+  FHIR_RESOURCES_COLUMNS,
+  PATIENTS_COLUMNS,
+  OBSERVATIONS_COLUMNS,
+  type Row,
+  type RowOf,
+  type FhirResourcesRow,
+  type PatientsRow,
+  type ObservationsRow,
+  type FhirMappedRows,
+  type FhirMappingContext,
+} from './rows';
