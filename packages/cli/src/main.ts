@@ -7,6 +7,12 @@ import { formatRunSummary, runPipelineFile } from './commands/pipeline-run';
 import { runQuery } from './commands/query';
 import { OUTPUT_FORMATS, type OutputFormat } from './output-format';
 
+// A reader that stops early (`carelake query ... | head`) closes the pipe; that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const write = (text: string): void => {
   process.stdout.write(`${text}\n`);
 };

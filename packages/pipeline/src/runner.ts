@@ -136,7 +136,8 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunSumma
       durationMs: summary.durationMs,
     },
   });
-  logger.info({ ...summary }, 'pipeline run finished');
+  const { pipeline: _name, ...counts } = summary;
+  logger.info(counts, 'pipeline run finished');
   return summary;
 }
 

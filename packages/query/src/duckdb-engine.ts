@@ -12,7 +12,7 @@ import {
   type MaterializedSnapshot,
   type TableStore,
 } from '@carelake/tables';
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBResult } from '@duckdb/node-api';
 import { QueryExecutionError } from './errors';
 import type { QueryColumn, QueryEngine, QueryOptions, QueryResult, QueryValue } from './query-engine';
 
@@ -77,7 +77,7 @@ export class DuckDbQueryEngine implements QueryEngine {
     const abort = (): void => connection.interrupt();
     options.signal?.addEventListener('abort', abort, { once: true });
 
-    let result;
+    let result: DuckDBResult;
     try {
       result = await connection.stream(sql);
     } catch (error) {

@@ -1,0 +1,335 @@
+import type { Hl7Input } from './input';
+import type { IssueLog } from './issue-log';
+import type { Hl7IssueCode } from './issues';
+import type { Hl7ParseMode } from './options';
+import { formatSegmentLabel } from './path';
+import type { ScannedItem, ScannedSegment } from './scan';
+
+/** The segments of one message, before its delimiters and charset are read. */
+export interface MessageUnit {
+  /** 0-based index of the message in the input. */
+  index: number;
+  /** The MSH and the segments after it. */
+  segments: ScannedSegment[];
+  /** Lines of empty segments between the MSH and the next message or envelope segment. */
+  emptySegmentLines: number[];
+  fileHeader: EnvelopeSegment | undefined;
+  batchHeader: EnvelopeSegment | undefined;
+}
+
+export interface EnvelopeSegment {
+  segment: ScannedSegment;
+  /** 1-based count of envelope segments with this id in the input, up to and including this one. */
+  occurrence: number;
+  /** `BHS`, `BHS[2]`, ...: the segment as positions name it. */
+  label: string;
+}
+
+export interface MessageLayout {
+  units: MessageUnit[];
+  envelopeSegments: EnvelopeSegment[];
+  /** Lines of empty segments outside any message. */
+  strayEmptyLines: number[];
+}
+
+/** Segments that no MSH precedes, and why they ended up there. */
+interface OrphanGroup {
+  segments: ScannedSegment[];
+  /** The envelope segment they follow, undefined at the start of the input. */
+  after: EnvelopeSegment | undefined;
+  /** Set when a nested BHS or FHS opened the group; the message it cut off, if any. */
+  nested:
+    | { header: EnvelopeSegment; cutOff: MessageUnit | undefined; openedBy: ScannedSegment }
+    | undefined;
+}
+
+/**
+ * Sort segments into messages and FHS/BHS ... BTS/FTS envelopes. A file may hold one message,
+ * several with no envelope, batches, or a file envelope around batches or bare messages.
+ */
+export function groupMessages(
+  input: Hl7Input,
+  items: readonly ScannedItem[],
+  log: IssueLog,
+  mode: Hl7ParseMode,
+): MessageLayout {
+  const grouper = new EnvelopeGrouper(input, log, mode);
+  for (const item of items) grouper.add(item);
+  return grouper.finish();
+}
+
+class EnvelopeGrouper {
+  private readonly units: MessageUnit[] = [];
+  private readonly envelopeSegments: EnvelopeSegment[] = [];
+  private readonly strayEmptyLines: number[] = [];
+  private readonly envelopeOccurrences = new Map<string, number>();
+  private fieldSeparator = '|';
+  private nextMessageIndex = 0;
+  private current: MessageUnit | undefined;
+  private orphans: OrphanGroup | undefined;
+  private lastEnvelope: EnvelopeSegment | undefined;
+  private file: { header: EnvelopeSegment; batches: number; hasBareMessages: boolean } | undefined;
+  private batch: { header: EnvelopeSegment; messages: number } | undefined;
+
+  constructor(
+    private readonly input: Hl7Input,
+    private readonly log: IssueLog,
+    private readonly mode: Hl7ParseMode,
+  ) {}
+
+  add(item: ScannedItem): void {
+    if (item.kind === 'empty') {
+      if (this.current) this.current.emptySegmentLines.push(item.line);
+      else this.strayEmptyLines.push(item.line);
+      return;
+    }
+    if (item.isHeader && item.end - item.start > 3)
+      this.fieldSeparator = this.input.view.charAt(item.start + 3);
+
+    switch (item.isHeader || isTrailer(item.id) ? item.id : '') {
+      case 'MSH':
+        return this.startMessage(item);
+      case 'BHS':
+        return this.openBatch(item);
+      case 'FHS':
+        return this.openFile(item);
+      case 'BTS':
+        return this.closeBatch(item);
+      case 'FTS':
+        return this.closeFile(item);
+      default:
+        if (this.current) this.current.segments.push(item);
+        else this.addOrphan(item);
+    }
+  }
+
+  finish(): MessageLayout {
+    this.endMessage();
+    this.endOrphans();
+    if (this.batch) this.reportMissingBatchTrailer('the input ends');
+    if (this.file) {
+      this.reportEnvelopeIssue(
+        'missing-file-trailer',
+        `the FHS at line ${this.file.header.segment.line} has no FTS before the input ends`,
+        {
+          segment: this.file.header.label,
+          line: this.file.header.segment.line,
+        },
+      );
+    }
+    return {
+      units: this.units,
+      envelopeSegments: this.envelopeSegments,
+      strayEmptyLines: this.strayEmptyLines,
+    };
+  }
+
+  private startMessage(segment: ScannedSegment): void {
+    this.endMessage();
+    this.endOrphans();
+    this.current = {
+      index: this.nextMessageIndex++,
+      segments: [segment],
+      emptySegmentLines: [],
+      fileHeader: this.file?.header,
+      batchHeader: this.batch?.header,
+    };
+    if (this.batch) this.batch.messages += 1;
+    else if (this.file) this.file.hasBareMessages = true;
+  }
+
+  private openBatch(segment: ScannedSegment): void {
+    const envelope = this.labelEnvelope(segment);
+    if (this.batch) return this.startNested(envelope, this.batch.header.segment);
+    this.endMessage();
+    this.endOrphans();
+    this.envelopeSegments.push(envelope);
+    this.lastEnvelope = envelope;
+    this.batch = { header: envelope, messages: 0 };
+    if (this.file) this.file.batches += 1;
+  }
+
+  private openFile(segment: ScannedSegment): void {
+    const envelope = this.labelEnvelope(segment);
+    const open = this.batch?.header.segment ?? this.file?.header.segment;
+    if (open) return this.startNested(envelope, open);
+    this.endMessage();
+    this.endOrphans();
+    this.envelopeSegments.push(envelope);
+    this.lastEnvelope = envelope;
+    this.file = { header: envelope, batches: 0, hasBareMessages: false };
+  }
+
+  private closeBatch(segment: ScannedSegment): void {
+    const envelope = this.labelEnvelope(segment);
+    this.endMessage();
+    this.endOrphans();
+    this.envelopeSegments.push(envelope);
+    this.lastEnvelope = envelope;
+    if (!this.batch) {
+      this.reportEnvelopeIssue(
+        'unmatched-batch-trailer',
+        `the BTS at line ${segment.line} closes no batch: no BHS is open`,
+        {
+          segment: envelope.label,
+          line: segment.line,
+        },
+      );
+      return;
+    }
+    this.checkTrailerCount(envelope, this.batch.messages, 'message(s)');
+    this.batch = undefined;
+  }
+
+  private closeFile(segment: ScannedSegment): void {
+    const envelope = this.labelEnvelope(segment);
+    this.endMessage();
+    this.endOrphans();
+    this.envelopeSegments.push(envelope);
+    this.lastEnvelope = envelope;
+    if (this.batch) this.reportMissingBatchTrailer(`the FTS at line ${segment.line} arrives`);
+    if (!this.file) {
+      this.reportEnvelopeIssue(
+        'unmatched-file-trailer',
+        `the FTS at line ${segment.line} closes no file: no FHS is open`,
+        {
+          segment: envelope.label,
+          line: segment.line,
+        },
+      );
+      return;
+    }
+    // Messages inside an FHS but outside any BHS form one batch with no header of its own.
+    const batches = this.file.batches + (this.file.hasBareMessages ? 1 : 0);
+    this.checkTrailerCount(envelope, batches, 'batch(es)');
+    this.file = undefined;
+  }
+
+  /**
+   * A BHS inside an open batch, or an FHS inside an open envelope, means the envelope is broken:
+   * the message it interrupts and the segments after it up to the next MSH or envelope segment
+   * are rejected together. The outer envelope stays open.
+   */
+  private startNested(header: EnvelopeSegment, openedBy: ScannedSegment): void {
+    const cutOff = this.current;
+    this.current = undefined;
+    this.endOrphans();
+    this.orphans = { segments: [], after: undefined, nested: { header, cutOff, openedBy } };
+  }
+
+  private addOrphan(segment: ScannedSegment): void {
+    if (!this.orphans) this.orphans = { segments: [], after: this.lastEnvelope, nested: undefined };
+    this.orphans.segments.push(segment);
+  }
+
+  private endMessage(): void {
+    if (this.current) this.units.push(this.current);
+    this.current = undefined;
+  }
+
+  private endOrphans(): void {
+    const group = this.orphans;
+    this.orphans = undefined;
+    if (!group) return;
+    if (group.nested) return this.reportNested(group, group.nested);
+
+    const [first] = group.segments;
+    if (!first) return;
+    const context = group.after
+      ? `the ${group.after.segment.id} at line ${group.after.segment.line} is followed by ${first.id}, not MSH`
+      : `the input starts with ${first.id}, not MSH`;
+    this.log.addProblem({
+      code: 'missing-message-header',
+      reason: `${group.segments.length} segment(s) from line ${first.line} belong to no message: ${context}`,
+      position: { line: first.line, segment: first.id },
+      hint: 'Each message must start with an MSH segment; ask the sender to resend the batch.',
+      ...this.rejectedText(group.segments),
+    });
+  }
+
+  private reportNested(group: OrphanGroup, nested: NonNullable<OrphanGroup['nested']>): void {
+    const { header, cutOff, openedBy } = nested;
+    const id = header.segment.id;
+    const code: Hl7IssueCode = id === 'BHS' ? 'nested-batch-header' : 'nested-file-header';
+    const parts = [
+      `the ${id} at line ${header.segment.line} opens an envelope inside the ${openedBy.id} at line ${openedBy.line}, before its trailer`,
+    ];
+    if (cutOff)
+      parts.push(
+        `message ${cutOff.index} (line ${cutOff.segments[0]?.line}) is cut off and rejected`,
+      );
+    if (group.segments.length > 0)
+      parts.push(`${group.segments.length} segment(s) after it belong to no message`);
+    this.log.addProblem({
+      code,
+      reason: parts.join('; '),
+      position: { line: header.segment.line, record: cutOff?.index, segment: header.label },
+      hint: `Close each envelope with its trailer (BTS for BHS, FTS for FHS) before opening the next.`,
+      ...this.rejectedText([...(cutOff?.segments ?? []), header.segment, ...group.segments]),
+    });
+  }
+
+  private checkTrailerCount(
+    trailer: EnvelopeSegment,
+    counted: number,
+    noun: 'message(s)' | 'batch(es)',
+  ): void {
+    const { start, end } = trailer.segment;
+    const declared = this.input.view.slice(start, end).split(this.fieldSeparator)[1]?.trim() ?? '';
+    if (!/^\d+$/.test(declared) || Number(declared) === counted) return;
+    this.log.addWarning({
+      code: 'trailer-count-mismatch',
+      reason: `${trailer.segment.id}-1 declares ${declared} ${noun} but ${counted} were found`,
+      position: {
+        line: trailer.segment.line,
+        segment: trailer.label,
+        field: `${trailer.segment.id}-1`,
+      },
+    });
+  }
+
+  private reportMissingBatchTrailer(when: string): void {
+    if (!this.batch) return;
+    this.reportEnvelopeIssue(
+      'missing-batch-trailer',
+      `the BHS at line ${this.batch.header.segment.line} has no BTS before ${when}`,
+      {
+        segment: this.batch.header.label,
+        line: this.batch.header.segment.line,
+      },
+    );
+    this.batch = undefined;
+  }
+
+  /** Envelope conditions that lose no message: warnings in lenient mode, problems in strict mode. */
+  private reportEnvelopeIssue(
+    code: Hl7IssueCode,
+    reason: string,
+    position: { segment: string; line: number },
+  ): void {
+    if (this.mode === 'strict') this.log.addProblem({ code, reason, position });
+    else this.log.addWarning({ code, reason, position });
+  }
+
+  private labelEnvelope(segment: ScannedSegment): EnvelopeSegment {
+    const occurrence = (this.envelopeOccurrences.get(segment.id) ?? 0) + 1;
+    this.envelopeOccurrences.set(segment.id, occurrence);
+    return { segment, occurrence, label: formatSegmentLabel(segment.id, occurrence) };
+  }
+
+  private rejectedText(segments: readonly ScannedSegment[]): {
+    text: string;
+    range: { start: number; end: number };
+  } {
+    const text = segments
+      .map((segment) => this.input.decodeBestEffort(segment.start, segment.end))
+      .join('\r');
+    const first = segments[0];
+    const last = segments[segments.length - 1];
+    return { text, range: this.input.range(first?.start ?? 0, last?.end ?? 0) };
+  }
+}
+
+function isTrailer(id: string): boolean {
+  return id === 'BTS' || id === 'FTS';
+}
