@@ -51,10 +51,11 @@ interface PendingFile {
 }
 
 /**
- * Run a pipeline once: land each new source file, decode it, quarantine what
- * fails, write the rows to their tables in batches, rebuild `_current`
- * companions, register the tables, and record each file in the ingest ledger
- * after its rows are committed. Files already in the ledger are skipped.
+ * Run a pipeline once. Each new source file is landed, decoded and mapped, and
+ * what fails goes to quarantine. Rows are committed to their tables in
+ * batches, `_current` companions are rebuilt and the tables registered. A file
+ * enters the ingest ledger only after its rows are committed, and files already
+ * in the ledger are skipped.
  */
 export async function runPipeline(options: RunPipelineOptions): Promise<RunSummary> {
   const { lake, pipeline } = options;

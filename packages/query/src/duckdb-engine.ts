@@ -149,7 +149,7 @@ export class DuckDbQueryEngine implements QueryEngine {
   }
 }
 
-/** The tables a statement names, for the audit event; empty when DuckDB cannot parse it. */
+/** List the tables a statement reads, for the audit event, or none when DuckDB cannot parse it. */
 function referencedTables(connection: DuckDBConnection, sql: string): string[] {
   try {
     return [...connection.getTableNames(sql, true)].sort();

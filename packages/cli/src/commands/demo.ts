@@ -4,10 +4,10 @@ import { withLake } from '../context';
 import { formatRunSummary, runPipelineFile } from './pipeline-run';
 import { runQuery } from './query';
 
-/** The repository's pipelines folder, which holds the demo pipeline and its inputs. */
+/** The repository's pipelines folder, which contains the demo pipeline and its inputs. */
 export const PIPELINES_DIR = resolve(__dirname, '..', '..', '..', '..', 'pipelines');
 
-/** What the demo asks of the tables it built: results per test code, across both sources. */
+/** The demo's query: results per test code over the tables it built, from both sources. */
 export const DEMO_SQL = `
 SELECT o.source_format,
        o.facility,

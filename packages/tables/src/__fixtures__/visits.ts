@@ -27,7 +27,7 @@ export const visitsDataset: DatasetDefinition = datasetSchema.parse({
   },
 });
 
-/** A visit row; `version` changes the score and the event time so versions differ. */
+/** Build a visit row. Each `version` gets its own score and event time, so versions differ. */
 export function visitRow(key: string, site: string | null, version: number, overrides: Partial<Row> = {}): Row {
   return {
     visit_key: key,
