@@ -34,7 +34,7 @@ export default [
         'error',
         { enforceBuildableLibDependency: false, allow: [], depConstraints: layerRules },
       ],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
 ];
