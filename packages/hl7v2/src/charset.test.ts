@@ -5,16 +5,45 @@ import { CarelakeError } from '@carelake/core';
 import { Hl7ParseError } from './errors';
 import { parseHl7File, parseHl7Message } from './parse-file';
 
-/** An MSH with MSH-18 set, and a PID whose family name is PID-5. */
+/** Build an MSH with MSH-18 set and a PID whose PID-5 is the family name. */
 function message(msh18: string, familyName: string): string {
-  const msh = ['MSH', '^~\\&', 'APP', 'FAC', '', '', '20240102', '', 'ADT^A01', 'CTRL-9', 'P', '2.5', '', '', '', '', '', msh18];
+  const msh = [
+    'MSH',
+    '^~\\&',
+    'APP',
+    'FAC',
+    '',
+    '',
+    '20240102',
+    '',
+    'ADT^A01',
+    'CTRL-9',
+    'P',
+    '2.5',
+    '',
+    '',
+    '',
+    '',
+    '',
+    msh18,
+  ];
   return `${msh.join('|')}\rPID|1||MRN-1^^^FAC||${familyName}^ANA\r`;
 }
 
 describe('character sets', () => {
   it.each([
-    { case: 'ISO-8859-1 declared', msh18: '8859/1', encoding: 'latin1' as const, charset: 'iso-8859-1' },
-    { case: 'Windows-1252 declared', msh18: 'cp1252', encoding: 'latin1' as const, charset: 'windows-1252' },
+    {
+      case: 'ISO-8859-1 declared',
+      msh18: '8859/1',
+      encoding: 'latin1' as const,
+      charset: 'iso-8859-1',
+    },
+    {
+      case: 'Windows-1252 declared',
+      msh18: 'cp1252',
+      encoding: 'latin1' as const,
+      charset: 'windows-1252',
+    },
     { case: 'UTF-8 declared', msh18: 'UNICODE UTF-8', encoding: 'utf8' as const, charset: 'utf-8' },
     { case: 'nothing declared', msh18: '', encoding: 'utf8' as const, charset: 'utf-8' },
   ])('$case', ({ msh18, encoding, charset }) => {
@@ -40,10 +69,13 @@ describe('character sets', () => {
     const result = parseHl7File(bytes);
 
     expect(result.messages.map((parsed) => parsed.charset)).toEqual(['iso-8859-1', 'utf-8']);
-    expect(result.messages.map((parsed) => parsed.get('PID-5'))).toEqual(['M\u00fcller', 'M\u00fcller']);
+    expect(result.messages.map((parsed) => parsed.get('PID-5'))).toEqual([
+      'M\u00fcller',
+      'M\u00fcller',
+    ]);
   });
 
-  it('decodes an unsupported charset as UTF-8 in lenient mode and rejects it in strict mode', () => {
+  it('handles unsupported charset by mode', () => {
     const bytes = Buffer.from(message('ISO IR14', 'SATO'), 'utf8');
     const lenient = parseHl7File(bytes);
     const strict = parseHl7File(bytes, { mode: 'strict' });
@@ -88,7 +120,13 @@ describe('parseHl7Message', () => {
     expect(caught).toBeInstanceOf(CarelakeError);
     const parseError = caught as Hl7ParseError;
     expect(parseError.code).toBe('invalid-encoding-characters');
-    expect(parseError.position).toEqual({ file: 'frame-7', line: 1, record: 0, segment: 'MSH', field: 'MSH-2' });
+    expect(parseError.position).toEqual({
+      file: 'frame-7',
+      line: 1,
+      record: 0,
+      segment: 'MSH',
+      field: 'MSH-2',
+    });
     expect(parseError.describe()).not.toMatch(/RIVERA|MRN-1|CTRL-9/);
   });
 

@@ -2,8 +2,9 @@ import { TextDecoder } from 'node:util';
 
 /**
  * Character sets a message may name in MSH-18 (HL7 table 0211, plus the Windows code page 1252
- * that senders write as `cp1252` or `windows-1252`), mapped to WHATWG encoding labels. Every one
- * is ASCII-compatible for CR and LF, so messages can be found in the bytes before decoding.
+ * that senders write as `cp1252` or `windows-1252`), mapped to WHATWG encoding labels. In each,
+ * CR and LF are single bytes that no multi-byte character contains, so messages can be found in
+ * the bytes before decoding.
  */
 const DECLARED_CHARSETS = new Map<string, string>([
   ['ASCII', 'utf-8'],
@@ -36,7 +37,7 @@ const SINGLE_BYTE_CHARSETS = new Set(
 
 export const DEFAULT_CHARSET = 'utf-8';
 
-/** The WHATWG label for an MSH-18 value, or undefined when it names no supported character set. */
+/** Map an MSH-18 value to its WHATWG encoding label; undefined when it names no supported character set. */
 export function charsetForMsh18(msh18: string): string | undefined {
   return DECLARED_CHARSETS.get(msh18.trim().toUpperCase());
 }

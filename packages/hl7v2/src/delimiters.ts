@@ -1,6 +1,6 @@
 /**
  * The separators and escape character a message declares in MSH-1 and MSH-2 (FHS and BHS declare
- * their own). MSH-2 holds 2 to 5 characters in this order: component, repetition, escape,
+ * their own). MSH-2 contains 2 to 5 characters in this order: component, repetition, escape,
  * subcomponent and, from v2.7, truncation. A character left out means that feature is absent.
  */
 export interface Hl7Delimiters {

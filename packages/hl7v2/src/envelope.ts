@@ -83,10 +83,13 @@ class EnvelopeGrouper {
       else this.strayEmptyLines.push(item.line);
       return;
     }
-    if (item.isHeader && item.end - item.start > 3)
+    if (item.isHeader && item.end - item.start > 3) {
       this.fieldSeparator = this.input.view.charAt(item.start + 3);
+    }
 
-    switch (item.isHeader || isTrailer(item.id) ? item.id : '') {
+    // A header id without a header's shape (`MSH_MRN` at the start of the input) is no header.
+    const envelopeId = item.isHeader || isTrailer(item.id) ? item.id : undefined;
+    switch (envelopeId) {
       case 'MSH':
         return this.startMessage(item);
       case 'BHS':
@@ -206,9 +209,9 @@ class EnvelopeGrouper {
   }
 
   /**
-   * A BHS inside an open batch, or an FHS inside an open envelope, means the envelope is broken:
-   * the message it interrupts and the segments after it up to the next MSH or envelope segment
-   * are rejected together. The outer envelope stays open.
+   * Reject what a nested header interrupts. A BHS inside an open batch, or an FHS inside an open
+   * envelope, means the envelope is broken. The message it interrupts and the segments after it,
+   * up to the next MSH or envelope segment, are rejected together, and the outer envelope stays open.
    */
   private startNested(header: EnvelopeSegment, openedBy: ScannedSegment): void {
     const cutOff = this.current;
@@ -254,16 +257,22 @@ class EnvelopeGrouper {
     const parts = [
       `the ${id} at line ${header.segment.line} opens an envelope inside the ${openedBy.id} at line ${openedBy.line}, before its trailer`,
     ];
-    if (cutOff)
+    if (cutOff) {
       parts.push(
         `message ${cutOff.index} (line ${cutOff.segments[0]?.line}) is cut off and rejected`,
       );
-    if (group.segments.length > 0)
+    }
+    if (group.segments.length > 0) {
       parts.push(`${group.segments.length} segment(s) after it belong to no message`);
+    }
     this.log.addProblem({
       code,
       reason: parts.join('; '),
-      position: { line: header.segment.line, record: cutOff?.index, segment: header.label },
+      position: {
+        line: header.segment.line,
+        ...(cutOff ? { record: cutOff.index } : {}),
+        segment: header.label,
+      },
       hint: `Close each envelope with its trailer (BTS for BHS, FTS for FHS) before opening the next.`,
       ...this.rejectedText([...(cutOff?.segments ?? []), header.segment, ...group.segments]),
     });
@@ -279,7 +288,7 @@ class EnvelopeGrouper {
     if (!/^\d+$/.test(declared) || Number(declared) === counted) return;
     this.log.addWarning({
       code: 'trailer-count-mismatch',
-      reason: `${trailer.segment.id}-1 declares ${declared} ${noun} but ${counted} were found`,
+      reason: `${trailer.segment.id}-1 declares ${declared} ${noun}; ${counted} found`,
       position: {
         line: trailer.segment.line,
         segment: trailer.label,
@@ -301,7 +310,7 @@ class EnvelopeGrouper {
     this.batch = undefined;
   }
 
-  /** Envelope conditions that lose no message: warnings in lenient mode, problems in strict mode. */
+  /** Report an envelope condition that loses no message: a warning in lenient mode, a problem in strict mode. */
   private reportEnvelopeIssue(
     code: Hl7IssueCode,
     reason: string,

@@ -12,26 +12,80 @@ const custom: Hl7Delimiters = {
   truncation: undefined,
 };
 const withTruncation: Hl7Delimiters = { ...STANDARD_DELIMITERS, truncation: '#' };
-const withoutEscape: Hl7Delimiters = { ...STANDARD_DELIMITERS, escape: undefined, subcomponent: undefined };
+const withoutEscape: Hl7Delimiters = {
+  ...STANDARD_DELIMITERS,
+  escape: undefined,
+  subcomponent: undefined,
+};
 
 describe('unescapeHl7', () => {
   it.each([
     { case: 'field separator', text: 'a\\F\\b', delimiters: STANDARD_DELIMITERS, expected: 'a|b' },
-    { case: 'component separator', text: '10\\S\\9/L', delimiters: STANDARD_DELIMITERS, expected: '10^9/L' },
-    { case: 'subcomponent separator', text: 'R\\T\\D', delimiters: STANDARD_DELIMITERS, expected: 'R&D' },
+    {
+      case: 'component separator',
+      text: '10\\S\\9/L',
+      delimiters: STANDARD_DELIMITERS,
+      expected: '10^9/L',
+    },
+    {
+      case: 'subcomponent separator',
+      text: 'R\\T\\D',
+      delimiters: STANDARD_DELIMITERS,
+      expected: 'R&D',
+    },
     { case: 'repetition separator', text: '\\R\\', delimiters: STANDARD_DELIMITERS, expected: '~' },
-    { case: 'escape character', text: 'C:\\E\\temp', delimiters: STANDARD_DELIMITERS, expected: 'C:\\temp' },
+    {
+      case: 'escape character',
+      text: 'C:\\E\\temp',
+      delimiters: STANDARD_DELIMITERS,
+      expected: 'C:\\temp',
+    },
     { case: 'truncation character', text: '12\\P\\', delimiters: withTruncation, expected: '12#' },
-    { case: 'truncation without one declared', text: '12\\P\\', delimiters: STANDARD_DELIMITERS, expected: '12\\P\\' },
+    {
+      case: 'truncation without one declared',
+      text: '12\\P\\',
+      delimiters: STANDARD_DELIMITERS,
+      expected: '12\\P\\',
+    },
     { case: 'hex CR', text: '\\X0D\\', delimiters: STANDARD_DELIMITERS, expected: '\r' },
-    { case: 'hex UTF-8 bytes', text: '\\XC3A9\\', delimiters: STANDARD_DELIMITERS, expected: '\u00e9' },
-    { case: 'hex Latin-1 byte', text: '\\XE9\\', delimiters: STANDARD_DELIMITERS, expected: '\u00e9' },
-    { case: 'odd hex digits', text: '\\X0D0\\', delimiters: STANDARD_DELIMITERS, expected: '\\X0D0\\' },
+    {
+      case: 'hex UTF-8 bytes',
+      text: '\\XC3A9\\',
+      delimiters: STANDARD_DELIMITERS,
+      expected: '\u00e9',
+    },
+    {
+      case: 'hex Latin-1 byte',
+      text: '\\XE9\\',
+      delimiters: STANDARD_DELIMITERS,
+      expected: '\u00e9',
+    },
+    {
+      case: 'odd hex digits',
+      text: '\\X0D0\\',
+      delimiters: STANDARD_DELIMITERS,
+      expected: '\\X0D0\\',
+    },
     { case: 'unknown letter', text: '\\a\\', delimiters: STANDARD_DELIMITERS, expected: '\\a\\' },
-    { case: 'formatting command', text: 'one\\.br\\two', delimiters: STANDARD_DELIMITERS, expected: 'one\\.br\\two' },
-    { case: 'unterminated escape', text: 'tail\\S', delimiters: STANDARD_DELIMITERS, expected: 'tail\\S' },
+    {
+      case: 'formatting command',
+      text: 'one\\.br\\two',
+      delimiters: STANDARD_DELIMITERS,
+      expected: 'one\\.br\\two',
+    },
+    {
+      case: 'unterminated escape',
+      text: 'tail\\S',
+      delimiters: STANDARD_DELIMITERS,
+      expected: 'tail\\S',
+    },
     { case: 'custom escape character', text: 'field6?R?', delimiters: custom, expected: 'field6+' },
-    { case: 'no escape character declared', text: 'a\\S\\b', delimiters: withoutEscape, expected: 'a\\S\\b' },
+    {
+      case: 'no escape character declared',
+      text: 'a\\S\\b',
+      delimiters: withoutEscape,
+      expected: 'a\\S\\b',
+    },
   ])('$case', ({ text, delimiters, expected }) => {
     expect(unescapeHl7(text, delimiters)).toBe(expected);
   });
@@ -39,7 +93,9 @@ describe('unescapeHl7', () => {
 
 describe('escapeHl7', () => {
   it('escapes every delimiter and line break', () => {
-    expect(escapeHl7('a|b^c~d\\e&f\rg', STANDARD_DELIMITERS)).toBe('a\\F\\b\\S\\c\\R\\d\\E\\e\\T\\f\\X0D\\g');
+    expect(escapeHl7('a|b^c~d\\e&f\rg', STANDARD_DELIMITERS)).toBe(
+      'a\\F\\b\\S\\c\\R\\d\\E\\e\\T\\f\\X0D\\g',
+    );
   });
 
   it.each([

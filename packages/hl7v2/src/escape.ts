@@ -100,7 +100,7 @@ export function escapeHl7(value: string, delimiters: Hl7Delimiters): string {
 
 /**
  * Rewrite encoded field text from a message's delimiters into the standard `|^~\&` ones. Escape
- * sequences name delimiters by letter, so they carry over as they are; a character that is a
+ * sequences name delimiters by letter, so they carry over as they are. A character that is a
  * standard delimiter but plain data in the source gets its escape sequence.
  */
 export function reencodeWithStandardDelimiters(encoded: string, from: Hl7Delimiters): string {

@@ -6,8 +6,9 @@ const BOM_CHARACTER = '\ufeff';
 
 /**
  * The parser's input with any byte-order mark removed. Bytes are read one character per byte
- * (ISO-8859-1) to find segments and messages, because every supported character set keeps CR,
- * LF and ASCII delimiters as single bytes; each message is then decoded in its own charset.
+ * (ISO-8859-1) to find segments and messages. That is safe because in every supported charset CR
+ * and LF are single bytes that never occur inside a multi-byte character. Each message is then
+ * decoded in its own charset.
  */
 export class Hl7Input {
   /** The text to scan: the string itself, or the bytes one character per byte. */
@@ -33,7 +34,7 @@ export class Hl7Input {
     return new Hl7Input(view, bytes, offset);
   }
 
-  /** The range in the caller's input of a span of `view`. */
+  /** Map a span of `view` to its range in the caller's input. */
   range(start: number, end: number): Hl7InputRange {
     return { start: start + this.offset, end: end + this.offset };
   }

@@ -2,8 +2,8 @@ import type { ErrorPosition } from '@carelake/core';
 
 /**
  * Conditions the parser and the mappings report. A condition that loses or garbles data is a
- * problem and rejects what it touches; the others are warnings in lenient mode and problems in
- * strict mode, as the README lists.
+ * problem, which rejects what it touches. Most others are warnings in lenient mode and problems
+ * in strict mode, as the README lists.
  */
 export type Hl7IssueCode =
   /** Segments that no MSH precedes: the input, a BHS, a BTS or an FHS is followed by another segment. */
@@ -24,7 +24,7 @@ export type Hl7IssueCode =
   | 'trailer-count-mismatch'
   /** MSH-1 (or FHS-1, BHS-1) is missing, a letter, a digit or white space. */
   | 'invalid-field-separator'
-  /** MSH-2 (or FHS-2, BHS-2) does not hold 2 to 5 distinct punctuation characters. */
+  /** MSH-2 (or FHS-2, BHS-2) does not contain 2 to 5 distinct punctuation characters. */
   | 'invalid-encoding-characters'
   /** MSH-9, MSH-10 or MSH-12 is empty. */
   | 'missing-required-field'
@@ -43,7 +43,7 @@ export type Hl7IssueCode =
   | 'missing-final-terminator'
   /** A line break inside a segment: the text after it does not start a segment. */
   | 'line-break-in-segment'
-  /** The input holds no segments at all. */
+  /** The input contains no segments at all. */
   | 'empty-input'
   /** `parseHl7Message` found no message or more than one. */
   | 'not-one-message'
@@ -55,11 +55,11 @@ export type Hl7IssueCode =
 /** Something that rejected part of the input: a whole message, or segments outside any message. */
 export interface Hl7Problem {
   code: Hl7IssueCode;
-  /** What is wrong, with positions and counts but never field values. */
+  /** Explanation of the failure, with positions and counts but never field values. */
   reason: string;
   /** `record` is the 0-based message index in the file, when a message is rejected. */
   position: ErrorPosition;
-  /** What the sender or operator can do about it. */
+  /** Next step for the sender or operator. */
   hint?: string;
   /** The rejected segments as received, joined by CR, for quarantine. Absent when nothing was rejected. */
   text?: string;
@@ -71,7 +71,7 @@ export interface Hl7Problem {
 export interface Hl7Warning {
   code: Hl7IssueCode;
   reason: string;
-  /** Where the condition first occurs. */
+  /** Position of the first occurrence. */
   position: ErrorPosition;
   /** How many times the condition occurs in the input, when one warning stands for several. */
   count?: number;

@@ -29,7 +29,7 @@ const SUPPORTED_CHARSETS_HINT =
   'Supported MSH-18 values: ASCII, UNICODE UTF-8, 8859/1 to 8859/9, 8859/15, cp1252, ' +
   'GB 18030-2000, BIG-5, KS X 1001 and ISO IR87.';
 
-/** Why a message is rejected; positions leave out the record, which `build` adds. */
+/** Reason for rejecting a message. Its position leaves out the record, which `build` adds. */
 interface Rejection {
   rejected: true;
   code: Hl7IssueCode;
@@ -85,8 +85,9 @@ export class MessageBuilder {
     const headerPosition = { line: header.line, segment: 'MSH' };
 
     const read = readDelimiters(this.input.view.slice(header.start, header.end));
-    if (!read.ok)
+    if (!read.ok) {
       return rejection(read.code, read.reason, { ...headerPosition, field: read.field });
+    }
     const delimiters = read.delimiters;
 
     const labeled = labelSegments(unit.segments);
@@ -185,14 +186,16 @@ export class MessageBuilder {
     };
   }
 
-  /** The charset MSH-18 names; undefined when it is empty or, in lenient mode, unsupported. */
+  /** Find the charset MSH-18 names; undefined when it is empty or, in lenient mode, unsupported. */
   private resolveCharset(
     unit: MessageUnit,
     delimiters: Hl7Delimiters,
   ): { charset: string | undefined } | Rejection {
     const [header] = unit.segments;
     if (!header) return { charset: undefined };
-    // Reading MSH-18 from the one-character-per-byte view is safe: the values it can hold are ASCII.
+    // MSH-18 is read from the one-character-per-byte view, because the values it can take are ASCII.
+    // NOTE: in BIG-5, GB 18030 and ISO IR87, a character before MSH-18 whose second byte equals the
+    // field separator would shift the fields, so such a header would be misread.
     const headerView = new Hl7Segment({
       text: this.input.view.slice(header.start, header.end),
       delimiters,
@@ -208,8 +211,9 @@ export class MessageBuilder {
 
     const position = { line: header.line, segment: 'MSH', field: 'MSH-18' };
     const reason = 'MSH-18 names a character set this parser does not decode';
-    if (this.mode === 'strict')
+    if (this.mode === 'strict') {
       return rejection('unsupported-charset', reason, position, SUPPORTED_CHARSETS_HINT);
+    }
     this.log.addWarning({
       code: 'unsupported-charset',
       reason: `${reason}; message ${unit.index} is decoded as UTF-8`,
@@ -249,7 +253,7 @@ export class MessageBuilder {
     return undefined;
   }
 
-  /** The FHS or BHS around a message, parsed once with its own delimiters; undefined when they are invalid. */
+  /** Parse the FHS or BHS around a message once, with its own delimiters; undefined when they are invalid. */
   private envelopeHeader(envelope: EnvelopeSegment): Hl7Segment | undefined {
     if (this.envelopeHeaders.has(envelope)) return this.envelopeHeaders.get(envelope);
     const { segment, occurrence } = envelope;

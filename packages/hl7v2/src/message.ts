@@ -31,7 +31,7 @@ export class Hl7Message {
    * `iso-8859-1`, `windows-1252`, ...), or undefined when the input was a string.
    */
   readonly charset: string | undefined;
-  /** Where the message sits in the input (bytes for a Uint8Array, UTF-16 code units for a string). */
+  /** Position of the message in the input (bytes for a Uint8Array, UTF-16 code units for a string). */
   readonly range: Hl7InputRange;
   /** The FHS of the file envelope around the message, if any. */
   readonly fileHeader: Hl7Segment | undefined;
@@ -45,8 +45,9 @@ export class Hl7Message {
 
   constructor(init: Hl7MessageInit) {
     const [header] = init.segments;
-    if (header === undefined)
+    if (header === undefined) {
       throw new Hl7Error('an HL7 v2 message needs at least its MSH segment');
+    }
     this.header = header;
     this.index = init.index;
     this.segments = init.segments;
@@ -58,12 +59,12 @@ export class Hl7Message {
     this.text = init.segments.map((segment) => segment.text).join('\r');
   }
 
-  /** The segments with this id, in order; empty when there are none. */
+  /** Return the segments with this id, in order, or an empty list. */
   segmentsById(id: string): readonly Hl7Segment[] {
     return this.indexSegments().get(id) ?? [];
   }
 
-  /** The segment with this id and 1-based occurrence. */
+  /** Return the segment with this id and 1-based occurrence. */
   segment(id: string, occurrence = 1): Hl7Segment | undefined {
     return this.segmentsById(id)[occurrence - 1];
   }

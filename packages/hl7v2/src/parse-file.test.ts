@@ -11,7 +11,7 @@ interface FileCase {
 
 /**
  * Message counts come from counting MSH segments in each file; the two invalid_* files are broken
- * on purpose, as PROVENANCE.tsv says.
+ * on purpose, as PROVENANCE.tsv records.
  */
 const EXPECTED: Record<string, Omit<FileCase, 'case'>> = {
   'adt_a01_fhirconv_01.hl7': { messages: 1, problems: [] },
@@ -78,28 +78,37 @@ describe('parseHl7File over the shared test files', () => {
     for (const problem of result.problems) expect(problem.position.file).toBe(name);
   });
 
-  it.each(fileCases)('$case: indexes, terminators and BOM as PROVENANCE.tsv describes', ({ case: name }) => {
-    const described = provenance.get(name);
-    const result = parseHl7File(readHl7Fixture(name), { file: name });
-    const warningCodes = result.warnings.map((warning) => warning.code);
+  it.each(fileCases)(
+    '$case: indexes, terminators and BOM as PROVENANCE.tsv describes',
+    ({ case: name }) => {
+      const described = provenance.get(name);
+      const result = parseHl7File(readHl7Fixture(name), { file: name });
+      const warningCodes = result.warnings.map((warning) => warning.code);
 
-    if (result.problems.length === 0) {
-      expect(result.messages.map((message) => message.index)).toEqual(result.messages.map((_, index) => index));
-    }
-    for (const message of result.messages) {
-      expect(message.segments[0]?.id).toBe('MSH');
-      // A segment never takes in the next one: no line break survives inside a segment's text.
-      for (const segment of message.segments) expect(segment.text).not.toMatch(/[\r\n]/);
-    }
-    expect(warningCodes.includes('segment-terminator-lf')).toBe(described?.segment_terminators === 'LF');
-    expect(warningCodes.includes('missing-final-terminator')).toBe(described?.final_terminator === 'no final terminator');
-    expect(warningCodes).not.toContain('segment-terminator-crlf');
-    expect(warningCodes).not.toContain('mixed-segment-terminators');
-    if (described?.utf8_bom === 'yes') {
-      expect(result.messages[0]?.range.start).toBe(3);
-      expect(result.messages[0]?.text.startsWith('MSH|')).toBe(true);
-    }
-  });
+      if (result.problems.length === 0) {
+        expect(result.messages.map((message) => message.index)).toEqual(
+          result.messages.map((_, index) => index),
+        );
+      }
+      for (const message of result.messages) {
+        expect(message.segments[0]?.id).toBe('MSH');
+        // A segment never takes in the next one: no line break survives inside a segment's text.
+        for (const segment of message.segments) expect(segment.text).not.toMatch(/[\r\n]/);
+      }
+      expect(warningCodes.includes('segment-terminator-lf')).toBe(
+        described?.segment_terminators === 'LF',
+      );
+      expect(warningCodes.includes('missing-final-terminator')).toBe(
+        described?.final_terminator === 'no final terminator',
+      );
+      expect(warningCodes).not.toContain('segment-terminator-crlf');
+      expect(warningCodes).not.toContain('mixed-segment-terminators');
+      if (described?.utf8_bom === 'yes') {
+        expect(result.messages[0]?.range.start).toBe(3);
+        expect(result.messages[0]?.text.startsWith('MSH|')).toBe(true);
+      }
+    },
+  );
 });
 
 describe('parseHl7File invalid envelopes', () => {

@@ -18,9 +18,9 @@ import {
 export interface Hl7ParseResult {
   /** The messages that parsed, in input order; `index` counts rejected ones too. */
   messages: Hl7Message[];
-  /** What was rejected, in line order. */
+  /** Rejected input, in line order. */
   problems: Hl7Problem[];
-  /** What was accepted with a remark, in line order. */
+  /** Conditions accepted as read, and values mapped to null, in line order. */
   warnings: Hl7Warning[];
 }
 
@@ -38,7 +38,7 @@ export function parseHl7File(
   const source = Hl7Input.from(input);
   const items = scanSegments(source.view);
   if (!items.some((item) => item.kind === 'segment')) {
-    log.addWarning({ code: 'empty-input', reason: 'the input holds no segments', position: {} });
+    log.addWarning({ code: 'empty-input', reason: 'the input contains no segments', position: {} });
     return { messages: [], problems: log.problems, warnings: log.warnings };
   }
 
@@ -58,7 +58,7 @@ export function parseHl7File(
 
 /**
  * Parse an input that must hold exactly one message, such as an MLLP frame.
- * @throws Hl7ParseError for the first problem, or when the input holds no message or several.
+ * @throws Hl7ParseError for the first problem, or when the input contains no message or several.
  */
 export function parseHl7Message(
   input: Uint8Array | string,

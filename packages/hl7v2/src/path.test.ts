@@ -7,17 +7,89 @@ import { parseHl7Path } from './path';
 import { Hl7Segment } from './segment';
 
 function segment(text: string): Hl7Segment {
-  return new Hl7Segment({ text, delimiters: STANDARD_DELIMITERS, index: 0, occurrence: 1, line: 1 });
+  return new Hl7Segment({
+    text,
+    delimiters: STANDARD_DELIMITERS,
+    index: 0,
+    occurrence: 1,
+    line: 1,
+  });
 }
 
 describe('parseHl7Path', () => {
   it.each([
-    { case: 'field', path: 'PID-5', expected: { segmentId: 'PID', occurrence: 1, field: 5, repetition: undefined, component: undefined, subcomponent: undefined } },
-    { case: 'component', path: 'PID-5.1', expected: { segmentId: 'PID', occurrence: 1, field: 5, repetition: undefined, component: 1, subcomponent: undefined } },
-    { case: 'repetition and subcomponent', path: 'PID-3[2].4.1', expected: { segmentId: 'PID', occurrence: 1, field: 3, repetition: 2, component: 4, subcomponent: 1 } },
-    { case: 'occurrence in brackets', path: 'OBX[2]-5', expected: { segmentId: 'OBX', occurrence: 2, field: 5, repetition: undefined, component: undefined, subcomponent: undefined } },
-    { case: 'occurrence in parentheses', path: 'OBX(12)-5.2', expected: { segmentId: 'OBX', occurrence: 12, field: 5, repetition: undefined, component: 2, subcomponent: undefined } },
-    { case: 'Z-segment', path: 'ZPI-1', expected: { segmentId: 'ZPI', occurrence: 1, field: 1, repetition: undefined, component: undefined, subcomponent: undefined } },
+    {
+      case: 'field',
+      path: 'PID-5',
+      expected: {
+        segmentId: 'PID',
+        occurrence: 1,
+        field: 5,
+        repetition: undefined,
+        component: undefined,
+        subcomponent: undefined,
+      },
+    },
+    {
+      case: 'component',
+      path: 'PID-5.1',
+      expected: {
+        segmentId: 'PID',
+        occurrence: 1,
+        field: 5,
+        repetition: undefined,
+        component: 1,
+        subcomponent: undefined,
+      },
+    },
+    {
+      case: 'repetition and subcomponent',
+      path: 'PID-3[2].4.1',
+      expected: {
+        segmentId: 'PID',
+        occurrence: 1,
+        field: 3,
+        repetition: 2,
+        component: 4,
+        subcomponent: 1,
+      },
+    },
+    {
+      case: 'occurrence in brackets',
+      path: 'OBX[2]-5',
+      expected: {
+        segmentId: 'OBX',
+        occurrence: 2,
+        field: 5,
+        repetition: undefined,
+        component: undefined,
+        subcomponent: undefined,
+      },
+    },
+    {
+      case: 'occurrence in parentheses',
+      path: 'OBX(12)-5.2',
+      expected: {
+        segmentId: 'OBX',
+        occurrence: 12,
+        field: 5,
+        repetition: undefined,
+        component: 2,
+        subcomponent: undefined,
+      },
+    },
+    {
+      case: 'Z-segment',
+      path: 'ZPI-1',
+      expected: {
+        segmentId: 'ZPI',
+        occurrence: 1,
+        field: 1,
+        repetition: undefined,
+        component: undefined,
+        subcomponent: undefined,
+      },
+    },
   ])('$case', ({ path, expected }) => {
     expect(parseHl7Path(path)).toEqual(expected);
   });
@@ -82,7 +154,13 @@ describe('Hl7Segment accessors', () => {
   });
 
   it('labels later occurrences with their number', () => {
-    const obx = new Hl7Segment({ text: 'OBX|3', delimiters: STANDARD_DELIMITERS, index: 7, occurrence: 3, line: 8 });
+    const obx = new Hl7Segment({
+      text: 'OBX|3',
+      delimiters: STANDARD_DELIMITERS,
+      index: 7,
+      occurrence: 3,
+      line: 8,
+    });
 
     expect(obx.label).toBe('OBX[3]');
     expect(segment('PID|1').label).toBe('PID');

@@ -31,8 +31,9 @@ const NOTATION_HINT =
 /** Parse a message path such as `PID-5.1`, `PID-3[2].4.1` or `OBX[2]-5` (`OBX(2)-5` also works). */
 export function parseHl7Path(path: string): Hl7Location {
   const match = MESSAGE_PATH.exec(path);
-  if (!match)
+  if (!match) {
     throw new Hl7PathError(`"${path}" is not an HL7 v2 field path`, { hint: NOTATION_HINT });
+  }
   const [
     ,
     segmentId = '',

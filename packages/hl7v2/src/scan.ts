@@ -1,6 +1,6 @@
 import { HEADER_SEGMENT_IDS, isDataCharacter } from './delimiters';
 
-/** What ends a segment: `none` only for the last segment of an input without a final terminator. */
+/** Terminator after a segment as received; `none` only for the last segment of an input without one. */
 export type SegmentTerminator = 'CR' | 'LF' | 'CRLF' | 'none';
 
 /** A segment found in the input, as offsets into the scanned text. */
@@ -36,12 +36,18 @@ interface PhysicalLine {
 
 const SEGMENT_ID = /^[A-Z][A-Z0-9]{2}/;
 
+const LINE_BREAKS: Readonly<Record<string, SegmentTerminator>> = {
+  '\r\n': 'CRLF',
+  '\r': 'CR',
+  '\n': 'LF',
+};
+
 /**
  * Split text into segments. CR, LF and CRLF all end a line, but a line ends a segment only when
- * the next line starts one: a segment id followed by the current field separator (or nothing),
- * or a header (MSH, FHS, BHS) with its own separator and encoding characters. Other lines are a
- * line break inside the previous segment, so text like `MSH_MRN` is data and a field never takes
- * in the next segment.
+ * the next line starts one. A segment starts with a segment id and the current field separator
+ * (or nothing), or with MSH, FHS or BHS and their own separator and encoding characters. Any
+ * other line is a line break inside the previous segment, so text like `MSH_MRN` stays data and
+ * a field never takes in the next segment.
  */
 export function scanSegments(text: string): ScannedItem[] {
   const items: ScannedItem[] = [];
@@ -121,8 +127,7 @@ function* physicalLines(text: string): Generator<PhysicalLine> {
   let start = 0;
   let line = 1;
   for (let match = lineBreak.exec(text); match !== null; match = lineBreak.exec(text)) {
-    const terminator = match[0] === '\r\n' ? 'CRLF' : match[0] === '\r' ? 'CR' : 'LF';
-    yield { start, end: match.index, line, terminator };
+    yield { start, end: match.index, line, terminator: LINE_BREAKS[match[0]] ?? 'LF' };
     start = match.index + match[0].length;
     line += 1;
   }

@@ -3,9 +3,9 @@ import { unescapeHl7 } from './escape';
 import { formatSegmentLabel, parseHl7FieldPath, type Hl7FieldLocation } from './path';
 
 /**
- * A value read from a message: the unescaped text, `null` for the HL7 null `""` (the sender
- * says the value is explicitly empty, which asks a receiver to delete what it holds), or
- * `undefined` when the field, repetition, component or subcomponent is absent or empty.
+ * A value read from a message: the unescaped text, `null` for the HL7 null `""`, or `undefined`
+ * when the field, repetition, component or subcomponent is absent or empty. The HL7 null states
+ * that the value is explicitly empty, so a receiver deletes the value it stores.
  */
 export type Hl7Value = string | null | undefined;
 
@@ -21,7 +21,7 @@ export interface Hl7SegmentInit {
 }
 
 /**
- * One segment as received. Fields are numbered from 1 as in the standard; in MSH, FHS and BHS,
+ * One segment as received. Fields are numbered from 1 as in the standard. In MSH, FHS and BHS,
  * field 1 is the field separator itself and field 2 the encoding characters, and both are
  * returned as they are, never split or unescaped.
  */
@@ -153,7 +153,7 @@ export class Hl7Segment {
     return HEADER_SEGMENT_IDS.has(this.id) && this.text.charAt(3) === this.delimiters.field;
   }
 
-  /** Field texts indexed by field number; index 0 holds the segment id. */
+  /** Field texts indexed by field number; index 0 is the segment id. */
   private fields(): readonly string[] {
     if (this.fieldTexts === undefined) this.fieldTexts = this.splitFields();
     return this.fieldTexts;

@@ -15,7 +15,12 @@ interface TerminatorCase {
 
 const cases: TerminatorCase[] = [
   { case: 'CR', input: `${MSH}\r${EVN}\r${PID}\r`, lenientWarnings: [], strictProblem: undefined },
-  { case: 'LF', input: `${MSH}\n${EVN}\n${PID}\n`, lenientWarnings: ['segment-terminator-lf'], strictProblem: 'segment-terminator-lf' },
+  {
+    case: 'LF',
+    input: `${MSH}\n${EVN}\n${PID}\n`,
+    lenientWarnings: ['segment-terminator-lf'],
+    strictProblem: 'segment-terminator-lf',
+  },
   {
     case: 'CRLF',
     input: `${MSH}\r\n${EVN}\r\n${PID}\r\n`,
@@ -59,13 +64,17 @@ describe('segment terminators', () => {
     expect(message?.segments.map((segment) => segment.text)).toEqual([MSH, EVN, PID]);
     expect(message?.text).toBe(`${MSH}\r${EVN}\r${PID}`);
     expect(message?.get('PID-8')).toBe('U');
-    expect(result.warnings.map((warning) => warning.code).sort()).toEqual([...lenientWarnings].sort());
+    expect(result.warnings.map((warning) => warning.code).sort()).toEqual(
+      [...lenientWarnings].sort(),
+    );
   });
 
   it.each(cases)('$case: strict mode', ({ input, strictProblem }) => {
     const result = parseHl7File(input, { mode: 'strict', file: 'inline.hl7' });
 
-    expect(result.problems.map((problem) => problem.code)).toEqual(strictProblem ? [strictProblem] : []);
+    expect(result.problems.map((problem) => problem.code)).toEqual(
+      strictProblem ? [strictProblem] : [],
+    );
     expect(result.messages).toHaveLength(strictProblem ? 0 : 1);
     if (strictProblem) {
       expect(result.problems[0]?.position.record).toBe(0);
@@ -92,9 +101,9 @@ describe('segment terminators', () => {
     expect(result.messages[0]?.segments).toHaveLength(3);
     expect(pid?.get('9')).toBe('first line\nsecond line');
     expect(result.warnings.map((warning) => warning.code)).toEqual(['line-break-in-segment']);
-    expect(parseHl7File(`${MSH}\r${EVN}\r${PID}|a\nb\r`, { mode: 'strict' }).problems[0]?.code).toBe(
-      'line-break-in-segment',
-    );
+    expect(
+      parseHl7File(`${MSH}\r${EVN}\r${PID}|a\nb\r`, { mode: 'strict' }).problems[0]?.code,
+    ).toBe('line-break-in-segment');
   });
 
   it('starts a message only at MSH and a field separator', () => {

@@ -97,7 +97,7 @@ export class TerminatorSummary {
     return warnings;
   }
 
-  /** The first segment whose terminator differs from the first segment's, in line order. */
+  /** Find the first segment, in line order, whose terminator differs from the first segment's. */
   private firstMixedPosition(): ErrorPosition | undefined {
     const inOrder = [...this.terminated].sort(byLine);
     const first = inOrder[0]?.terminator;

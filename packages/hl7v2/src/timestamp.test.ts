@@ -8,9 +8,21 @@ describe('parseHl7Timestamp', () => {
     { case: 'date', text: '20120701', expected: '2012-07-01T00:00:00.000Z' },
     { case: 'minutes', text: '201207010822', expected: '2012-07-01T08:22:00.000Z' },
     { case: 'negative offset', text: '20060529090131-0500', expected: '2006-05-29T14:01:31.000Z' },
-    { case: 'positive offset across midnight', text: '198908180126+0215', expected: '1989-08-17T23:11:00.000Z' },
-    { case: 'fraction of a second', text: '20210817151943.4+0200', expected: '2021-08-17T13:19:43.400Z' },
-    { case: 'four fraction digits', text: '20210817151943.1234', expected: '2021-08-17T15:19:43.123Z' },
+    {
+      case: 'positive offset across midnight',
+      text: '198908180126+0215',
+      expected: '1989-08-17T23:11:00.000Z',
+    },
+    {
+      case: 'fraction of a second',
+      text: '20210817151943.4+0200',
+      expected: '2021-08-17T13:19:43.400Z',
+    },
+    {
+      case: 'four fraction digits',
+      text: '20210817151943.1234',
+      expected: '2021-08-17T15:19:43.123Z',
+    },
     { case: 'leap day', text: '20240229', expected: '2024-02-29T00:00:00.000Z' },
     { case: 'year before 100', text: '00500101', expected: '0050-01-01T00:00:00.000Z' },
   ])('$case', ({ text, expected }) => {

@@ -1,6 +1,8 @@
 /**
- * HL7 DTM (TS before v2.6): `YYYY[MM[DD[HH[MM[SS[.S[S[S[S]]]]]]]]][+/-ZZZZ]`. Parts left out take
- * their lowest value, so `2012` is 1 January 2012 at midnight.
+ * HL7 DTM, also the first component of the older TS type:
+ * `YYYY[MM[DD[HH[MM[SS[.S[S[S[S]]]]]]]]][+/-ZZZZ]`. Parts left out take their lowest value, so
+ * `2012` is 1 January 2012 at midnight. More than four fraction digits are accepted and cut to
+ * milliseconds.
  */
 const DTM =
   /^(\d{4})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:\.(\d+))?)?)?)?)?)?(?:([+-])(\d{2})(\d{2}))?$/;
@@ -18,8 +20,8 @@ interface DtmParts {
 }
 
 /**
- * Parse an HL7 timestamp into a UTC `Date`, applying its offset when it has one; undefined when
- * the text is not a DTM or names an impossible date or time.
+ * Parse an HL7 timestamp into a UTC `Date`, applying its offset when it has one. Returns
+ * undefined when the text is not a DTM or names an impossible date or time.
  */
 export function parseHl7Timestamp(text: string): Date | undefined {
   const parts = readDtm(text);

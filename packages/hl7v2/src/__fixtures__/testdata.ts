@@ -24,12 +24,16 @@ export interface FixtureProvenance {
 }
 
 export function readProvenance(): Map<string, FixtureProvenance> {
-  const [header = '', ...lines] = readFileSync(join(HL7_TESTDATA_DIR, 'PROVENANCE.tsv'), 'utf8').trim().split('\n');
+  const [header = '', ...lines] = readFileSync(join(HL7_TESTDATA_DIR, 'PROVENANCE.tsv'), 'utf8')
+    .trim()
+    .split('\n');
   const columns = header.split('\t');
   const rows = new Map<string, FixtureProvenance>();
   for (const line of lines) {
     const values = line.split('\t');
-    const row = Object.fromEntries(columns.map((column, index) => [column, values[index] ?? ''])) as unknown as FixtureProvenance;
+    const row = Object.fromEntries(
+      columns.map((column, index) => [column, values[index] ?? '']),
+    ) as unknown as FixtureProvenance;
     rows.set(row.file, row);
   }
   return rows;

@@ -5,7 +5,7 @@ import { patientKeyOf } from './patient-rows';
 import type { ClinicalObservationRow } from './rows';
 
 /**
- * One clinical.observations row per OBX. An OBX belongs to the PID and OBR before it in the
+ * Map each OBX to a clinical.observations row. An OBX belongs to the PID and OBR before it in the
  * message, which is how ORU_R01 and VXU_V04 group observations under patients and orders.
  */
 export function mapObservationRows(mapping: MessageMapping): ClinicalObservationRow[] {

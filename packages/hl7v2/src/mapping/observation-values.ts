@@ -12,9 +12,9 @@ export function parseHl7Number(text: string): number | undefined {
 }
 
 /**
- * OBX-5 as text. A value with no repetitions, components or subcomponents is unescaped; a
+ * Read OBX-5 as text. A value with no repetitions, components or subcomponents is unescaped. A
  * structured one (CWE, SN, ED, repeated lines) keeps its structure, written with the standard
- * delimiters `^~\&` so that it reads the same whatever the sender declared in MSH-2.
+ * delimiters `^~\&`, so that it reads the same whatever the sender declared in MSH-2.
  */
 export function observationValueText(obx: Hl7Segment): string | null {
   const encoded = obx.getEncoded('5');
@@ -26,7 +26,7 @@ export function observationValueText(obx: Hl7Segment): string | null {
 }
 
 /**
- * The numeric value of OBX-5: the number for NM, or for SN when it is a plain number (no
+ * Read the numeric value of OBX-5: the number for NM, or for SN when it is a plain number (no
  * comparator other than `=`, no second number). Returns `invalid` when an NM value, or the number
  * of a plain SN, does not parse.
  */

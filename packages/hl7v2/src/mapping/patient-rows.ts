@@ -3,7 +3,7 @@ import { cleanText, type MessageMapping } from './mapping-context';
 import type { ClinicalPatientRow } from './rows';
 
 /**
- * The patient key of a PID: `hl7v2:<authority>:<PID-3.1>` from the first PID-3 repetition, where
+ * Build the patient key of a PID: `hl7v2:<authority>:<PID-3.1>` from the first PID-3 repetition, where
  * the authority is PID-3.4 (its namespace id, else its universal id) or, when PID-3.4 is empty,
  * MSH-4.1. Undefined when PID-3.1 is empty.
  */
@@ -17,7 +17,7 @@ export function patientKeyOf(
   return { key: `hl7v2:${authority ?? mapping.facts.sendingFacility ?? ''}:${id}`, id, authority };
 }
 
-/** One clinical.patients row per PID segment that has a patient id in PID-3.1. */
+/** Map each PID segment that has a patient id in PID-3.1 to a clinical.patients row. */
 export function mapPatientRows(mapping: MessageMapping): ClinicalPatientRow[] {
   const rows: ClinicalPatientRow[] = [];
   for (const pid of mapping.message.segmentsById('PID')) {

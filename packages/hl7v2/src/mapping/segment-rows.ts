@@ -2,7 +2,7 @@ import type { MessageMapping } from './mapping-context';
 import type { RawHl7SegmentRow } from './rows';
 
 /**
- * One raw.hl7v2_segments row per segment, text as received. The MSH columns hold the first
+ * Map every segment to a raw.hl7v2_segments row, its text as received. The MSH columns hold the first
  * component of each field (HD namespace id for MSH-3 and MSH-4), as the clinical lineage does.
  */
 export function mapSegmentRows(mapping: MessageMapping): RawHl7SegmentRow[] {
