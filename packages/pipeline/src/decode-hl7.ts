@@ -12,7 +12,7 @@ export function decodeHl7(bytes: Uint8Array, context: DecodeContext): DecodedFil
   decoded.warnings += parsed.warnings.length;
   for (const problem of parsed.problems) {
     // An envelope problem (a missing BTS, say) rejects no message, so it adds no record.
-    if (problem.record !== undefined || problem.text !== undefined) decoded.records++;
+    if (problem.position.record !== undefined || problem.text !== undefined) decoded.records++;
     decoded.problems.push({
       position: problem.position,
       reason: `${problem.code}: ${problem.reason}${problem.hint ? ` ${problem.hint}` : ''}`,
