@@ -15,7 +15,7 @@ function jsonReplacer(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? value.toString() : value;
 }
 
-/** A plain text table with a header rule, columns padded to their widest value. */
+/** Render rows as a plain text table with a header rule, columns padded to their widest value. */
 export function renderTable(columns: readonly QueryColumn[], rows: readonly Record<string, QueryValue>[]): string {
   const cells = rows.map((row) => columns.map((column) => formatValue(row[column.name])));
   const widths = columns.map((column, index) =>

@@ -5,7 +5,7 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
-/** A clock that returns the given instant and moves forward only when told to. */
+/** A clock that returns the given instant and moves forward only through `advance`. */
 export class ManualClock implements Clock {
   private currentMs: number;
 

@@ -1,6 +1,6 @@
 /**
  * Where in an input a problem sits. Every field is optional because each stage
- * knows a different part: a reader knows the file and line, a parser the segment
+ * sees a different part: a reader has the file and line, a parser the segment
  * and field, the configuration loader the key path.
  */
 export interface ErrorPosition {
@@ -21,7 +21,7 @@ export interface ErrorPosition {
 export interface CarelakeErrorOptions {
   cause?: unknown;
   position?: ErrorPosition;
-  /** What the user can do about it, printed after the message. */
+  /** Next step for the user, printed after the message. */
   hint?: string;
 }
 

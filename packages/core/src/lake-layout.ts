@@ -17,7 +17,7 @@ export const ZONES = [
 
 export type Zone = (typeof ZONES)[number];
 
-/** The zone that holds the data files of each catalog database. */
+/** The zone that contains the data files of each catalog database. */
 const DATABASE_ZONES: Record<string, Zone> = {
   raw: 'raw',
   fhir: 'curated',

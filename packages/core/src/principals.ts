@@ -1,7 +1,7 @@
 import { CarelakeError } from './errors';
 import type { CarelakeConfig } from './config';
 
-/** Who performs a read or write. Locally a name from `carelake.yaml`; on AWS an IAM ARN. */
+/** The identity behind a read or write: a name from `carelake.yaml` locally, an IAM ARN on AWS. */
 export interface Principal {
   name: string;
   role: 'admin' | 'steward' | 'user';

@@ -4,11 +4,11 @@ import type { ErrorPosition, Row } from '@carelake/core';
 export interface DecodeProblem {
   position: ErrorPosition;
   reason: string;
-  /** The rejected text, kept in quarantine so nothing is lost. */
+  /** The rejected text, when the decoder can isolate it. The whole file stays in landing/ either way. */
   content?: string;
 }
 
-/** What a decoder makes of one landed file. */
+/** The records, rows and problems a decoder produced from one landed file. */
 export interface DecodedFile {
   /** Messages or resources read, valid or not. */
   records: number;

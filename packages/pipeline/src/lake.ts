@@ -22,7 +22,7 @@ export interface Lake {
 /**
  * Open the local lake of a configuration, creating its zones on first use.
  * The catalog is a SQLite file and the audit log hash-chained JSON lines, both
- * in the lake, because neither holds field values.
+ * in the lake, because neither contains field values.
  */
 export async function openLocalLake(config: LoadedConfig, options: { clock?: Clock } = {}): Promise<Lake> {
   const root = config.lakeRoot;

@@ -1,7 +1,7 @@
 import { ObjectExistsError, type ObjectStore } from '@carelake/storage';
 
 /**
- * What the runner knows about one input file, kept in `_state/ingest/`. An
+ * The runner's record of one input file, kept in `_state/ingest/`. An
  * entry is written once, after every table commit of the file succeeded, so a
  * file with an entry is never decoded again, under any name.
  */

@@ -10,7 +10,7 @@ export interface QuarantineItem {
   /** Stage that rejected it: decode, map or validate. */
   stage: 'decode' | 'map' | 'validate';
   reason: string;
-  /** The rejected bytes (a message, a line, a resource), kept so nothing is lost. */
+  /** The rejected text (a message, a line), when the decoder can isolate it; the file stays in landing/. */
   content?: string;
 }
 

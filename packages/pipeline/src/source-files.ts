@@ -11,5 +11,9 @@ export async function listSourceFiles(pipeline: LoadedPipeline): Promise<Array<{
     .map((entry) => join(entry.parentPath, entry.name))
     .filter((path) => pipeline.source.include.some((suffix) => path.endsWith(suffix)))
     .map((path) => ({ name: relative(folder, path).split('\\').join('/'), path }));
-  return files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // Compare by code unit, not locale, so the order is the same on every machine.
+  return files.sort((a, b) => {
+    if (a.name === b.name) return 0;
+    return a.name < b.name ? -1 : 1;
+  });
 }

@@ -1,7 +1,7 @@
 import type { DatasetDefinition } from '@carelake/core';
 import { quoteIdentifier } from './duckdb';
 
-/** The dataset of a history table's `<table>_current` companion. */
+/** Derive the dataset of a history table's `<table>_current` companion. */
 export function currentDatasetOf(history: DatasetDefinition): DatasetDefinition {
   return {
     ...history,

@@ -66,7 +66,7 @@ function appendRow(appender: DuckDBAppender, columns: readonly SnapshotColumn[],
 function appendValue(appender: DuckDBAppender, column: SnapshotColumn, value: RowValue, rowIndex: number): void {
   const mismatch = (): never => {
     throw new RowSchemaError(
-      `column ${column.name} is declared ${column.type} but row ${rowIndex} holds a ${value instanceof Date ? 'Date' : typeof value}`,
+      `column ${column.name} is declared ${column.type} but row ${rowIndex} contains a ${value instanceof Date ? 'Date' : typeof value}`,
       { position: { record: rowIndex, field: column.name }, hint: 'Fix the mapping that produced the row, or the dataset file.' },
     );
   };

@@ -17,7 +17,7 @@ export function escapePartitionValue(value: string): string {
   return out;
 }
 
-/** The relative folder of one partition, such as `source_format=hl7v2/effective_month=2024-01`. */
+/** Build the relative folder of one partition, such as `source_format=hl7v2/effective_month=2024-01`. */
 export function partitionPath(partitionBy: readonly string[], values: Record<string, string | null>): string {
   return partitionBy
     .map((column) => {

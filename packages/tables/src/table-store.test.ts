@@ -99,7 +99,7 @@ describe('TableStore', () => {
   it('rejects a value of the wrong type, naming the column', async () => {
     const bad = visitRow('a', 'north', 1, { score: 'high' });
     await expect(tables.append(visitsDataset, [bad], context)).rejects.toThrow(
-      'column score is declared double but row 0 holds a string',
+      'column score is declared double but row 0 contains a string',
     );
     expect(await tables.snapshot('clinical.visits')).toBeUndefined();
   });

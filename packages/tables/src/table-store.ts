@@ -56,7 +56,7 @@ export interface CommitResult {
 
 /**
  * Writes row batches to tables as Parquet and commits them with the protocol
- * of docs/design/commit-protocol.md. One instance holds one DuckDB engine for
+ * of docs/design/commit-protocol.md. Each instance owns one DuckDB engine for
  * staging; close it when done.
  */
 export class TableStore {
@@ -88,7 +88,7 @@ export class TableStore {
   }
 
   /**
-   * Append rows, dropping those whose `dedupeBy` value the table already holds
+   * Append rows, dropping those whose `dedupeBy` value the table already contains
    * or that repeat within the batch. Commits nothing when no row is new.
    */
   async append(dataset: DatasetDefinition, rows: readonly Row[], context: CommitContext): Promise<CommitResult> {
@@ -363,7 +363,7 @@ function dataColumns(dataset: DatasetDefinition): SnapshotColumn[] {
   return allColumns(dataset).filter((column) => !dataset.partitionBy.includes(column.name));
 }
 
-/** The string a partition folder carries for a value; dates as yyyy-mm-dd. */
+/** Format a value for a partition folder name, with dates as yyyy-mm-dd. */
 function partitionValue(value: Row[string] | undefined): string | null {
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return value.toISOString().slice(0, 10);
