@@ -69,6 +69,19 @@ export const datasetSchema = z
     versionOrder: z.array(catalogName).default([]),
     /** Boolean column that marks a version as a delete, so `_current` drops the key. */
     deletedFlag: catalogName.optional(),
+    /**
+     * Follow merges recorded in another history table: in `_current`, `column` is replaced by the
+     * survivor that the other table's newest version of that key names in `mergedInto`.
+     */
+    followMerges: z
+      .object({
+        column: catalogName,
+        table: z.string().regex(/^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/, 'must be database.table in lower case'),
+        key: catalogName,
+        mergedInto: catalogName,
+      })
+      .strict()
+      .optional(),
     partitionBy: z.array(catalogName).default([]),
     tags: z.record(z.string(), z.string()).default({}),
     columns: z.record(catalogName, columnSchema),
@@ -82,13 +95,14 @@ export const datasetSchema = z
       ['partitionBy', dataset.partitionBy],
       ['dedupeBy', dataset.dedupeBy ? [dataset.dedupeBy] : []],
       ['deletedFlag', dataset.deletedFlag ? [dataset.deletedFlag] : []],
+      ['followMerges', dataset.followMerges ? [dataset.followMerges.column] : []],
     ];
     for (const [field, columns] of referenced) {
       columns.forEach((column, index) => {
         if (!names.has(column)) {
           context.addIssue({
             code: 'custom',
-            path: field === 'dedupeBy' || field === 'deletedFlag' ? [field] : [field, index],
+            path: singleColumnPath(field) ?? [field, index],
             message: `column "${column}" is not declared under columns`,
           });
         }
@@ -98,6 +112,13 @@ export const datasetSchema = z
       context.addIssue({ code: 'custom', path: ['key'], message: 'a history table needs at least one key column' });
     }
   });
+
+/** Where a field that names one column reports a missing column. */
+function singleColumnPath(field: string): string[] | undefined {
+  if (field === 'dedupeBy' || field === 'deletedFlag') return [field];
+  if (field === 'followMerges') return [field, 'column'];
+  return undefined;
+}
 
 export type DatasetDefinition = z.output<typeof datasetSchema>;
 export type ColumnDefinition = z.output<typeof columnSchema>;

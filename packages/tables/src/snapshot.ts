@@ -37,6 +37,8 @@ export interface TableSnapshot {
   inputs: string[];
   /** For a `_current` companion: the history table version it was built from. */
   sourceVersion?: number;
+  /** For a `_current` companion that follows merges: the version of the table holding them. */
+  mergeSourceVersion?: number;
   summary: { rowsAdded: number; rowsSkippedAsDuplicate: number; filesAdded: number; filesRemoved: number };
 }
 

@@ -126,21 +126,38 @@ export class TableStore {
    * Rebuild `<table>_current` from the latest history snapshot, unless it
    * already reflects that version. Returns undefined when nothing changed.
    */
-  async refreshCurrent(history: DatasetDefinition, context: CommitContext): Promise<CommitResult | undefined> {
+  /**
+   * Rebuild `<table>_current` from the newest history snapshot. A dataset that
+   * follows merges names the history table holding them; pass its dataset as
+   * `mergeSource`, and a new merge there rebuilds this companion too.
+   */
+  async refreshCurrent(
+    history: DatasetDefinition,
+    context: CommitContext,
+    options: { mergeSource?: DatasetDefinition } = {},
+  ): Promise<CommitResult | undefined> {
     const current = currentDatasetOf(history);
     const { database, table } = parseTableName(current.table);
     const historySnapshot = await this.snapshot(history.table);
     if (!historySnapshot) return undefined;
+    const mergeSource = history.followMerges ? options.mergeSource : undefined;
+    const mergeSnapshot = mergeSource ? await this.snapshot(mergeSource.table) : undefined;
 
     let rowsAdded = 0;
     const snapshot = await commitWithRetry(this.options.store, database, table, async ({ base }) => {
-      if (base?.sourceVersion !== undefined && base.sourceVersion >= historySnapshot.version) return undefined;
+      if (isCurrentUpToDate(base, historySnapshot, mergeSnapshot)) return undefined;
 
       const commitId = newCommitId();
-      const files = await this.withMaterialized(historySnapshot, async (pathOf) => {
-        const select = currentSelectSql(history, snapshotSourceSql(historySnapshot, pathOf));
-        return this.writeSelectPartitioned(current, select, commitId);
-      });
+      const files = await this.withMaterialized(historySnapshot, (historyPath) =>
+        this.withMaterializedOptional(mergeSnapshot, async (mergePath) => {
+          const merges =
+            mergeSource && mergeSnapshot && mergePath
+              ? { dataset: mergeSource, sourceSql: snapshotSourceSql(mergeSnapshot, mergePath) }
+              : undefined;
+          const select = currentSelectSql(history, snapshotSourceSql(historySnapshot, historyPath), merges);
+          return this.writeSelectPartitioned(current, select, commitId);
+        }),
+      );
       rowsAdded = files.reduce((sum, file) => sum + file.rowCount, 0);
       await this.options.onFaultPoint?.('after-data-files', current.table);
       const next = this.nextSnapshot(current, base, commitId, 'replace', files, context, {
@@ -149,10 +166,21 @@ export class TableStore {
         filesAdded: files.length,
         filesRemoved: base?.files.length ?? 0,
       });
-      return { ...next, sourceVersion: historySnapshot.version };
+      return {
+        ...next,
+        sourceVersion: historySnapshot.version,
+        ...(mergeSnapshot ? { mergeSourceVersion: mergeSnapshot.version } : {}),
+      };
     });
     if (!snapshot) return undefined;
     return { table: current.table, snapshot, rowsAdded, rowsSkippedAsDuplicate: 0 };
+  }
+
+  private async withMaterializedOptional<T>(
+    snapshot: TableSnapshot | undefined,
+    work: (pathOf: ((key: string) => string) | undefined) => Promise<T>,
+  ): Promise<T> {
+    return snapshot ? this.withMaterialized(snapshot, work) : work(undefined);
   }
 
   /**
@@ -368,4 +396,15 @@ function partitionValue(value: Row[string] | undefined): string | null {
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return value.toISOString().slice(0, 10);
   return String(value);
+}
+
+/** A companion is current when neither its history table nor the merges it follows moved on. */
+function isCurrentUpToDate(
+  base: TableSnapshot | undefined,
+  history: TableSnapshot,
+  merges: TableSnapshot | undefined,
+): boolean {
+  if (base?.sourceVersion === undefined || base.sourceVersion < history.version) return false;
+  if (!merges) return true;
+  return base.mergeSourceVersion !== undefined && base.mergeSourceVersion >= merges.version;
 }
