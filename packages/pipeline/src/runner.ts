@@ -233,6 +233,11 @@ async function commitBatch(
 
     const snapshot = result.snapshot ?? (await lake.tables.snapshot(dataset.table));
     if (snapshot) await registerTable(lake.catalog, dataset, snapshot);
+  }
+
+  // Companions are rebuilt after every append, so that one following another table's merges
+  // sees the merges committed in this batch.
+  for (const dataset of outputs) {
     if (dataset.kind === 'history') await refreshCurrentTable(options, principal, dataset, logger);
   }
 }
@@ -245,7 +250,13 @@ async function refreshCurrentTable(
 ): Promise<void> {
   const { lake } = options;
   const current = currentDatasetOf(history);
-  const result = await lake.tables.refreshCurrent(history, { principal: principal.name, inputs: [] });
+  const mergeTable = history.followMerges?.table;
+  const mergeSource = mergeTable === undefined ? undefined : requireDataset(options.datasets, mergeTable);
+  const result = await lake.tables.refreshCurrent(
+    history,
+    { principal: principal.name, inputs: [] },
+    mergeSource ? { mergeSource } : {},
+  );
   if (result?.snapshot) {
     await lake.audit.append({
       principal: principal.name,

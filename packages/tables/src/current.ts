@@ -1,8 +1,11 @@
 import type { DatasetDefinition } from '@carelake/core';
 import { quoteIdentifier } from './duckdb';
 
-/** Chains of merges longer than this are cut there, so that a cycle cannot loop forever. */
-const MAX_MERGE_DEPTH = 16;
+/**
+ * Steps of a merge chain followed before it is cut, so that a cycle cannot loop forever. Athena
+ * engine version 3 stops recursive queries at a depth of 10, and the same SQL must run there.
+ */
+const MAX_MERGE_DEPTH = 10;
 
 /** Derive the dataset of a history table's `<table>_current` companion. */
 export function currentDatasetOf(history: DatasetDefinition): DatasetDefinition {
