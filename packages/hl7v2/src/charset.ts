@@ -37,9 +37,22 @@ const SINGLE_BYTE_CHARSETS = new Set(
 
 export const DEFAULT_CHARSET = 'utf-8';
 
+/** The encoding labels this parser decodes, as `Hl7Message.charset` reports them. */
+export const SUPPORTED_CHARSETS: readonly string[] = [...new Set(DECLARED_CHARSETS.values())];
+
 /** Map an MSH-18 value to its WHATWG encoding label; undefined when it names no supported character set. */
 export function charsetForMsh18(msh18: string): string | undefined {
   return DECLARED_CHARSETS.get(msh18.trim().toUpperCase());
+}
+
+/**
+ * Map a configured character set to its encoding label. Accepts the labels of
+ * `SUPPORTED_CHARSETS` (`utf-8`, `windows-1252`, `iso-8859-1`, ...) and the MSH-18 names
+ * (`8859/1`, `cp1252`, ...), in any case; undefined for anything else.
+ */
+export function charsetForConfig(name: string): string | undefined {
+  const label = name.trim().toLowerCase();
+  return SUPPORTED_CHARSETS.includes(label) ? label : charsetForMsh18(name);
 }
 
 export function isSingleByteCharset(charset: string): boolean {

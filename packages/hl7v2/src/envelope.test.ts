@@ -58,7 +58,7 @@ describe('envelopes', () => {
       {
         code: 'trailer-count-mismatch',
         reason: 'BTS-1 declares 3 message(s); 1 found',
-        position: { file: 'batch.hl7', line: 5, segment: 'BTS', field: 'BTS-1' },
+        position: { file: 'batch.hl7', line: 6, segment: 'BTS', field: 'BTS-1' },
       },
     ]);
   });

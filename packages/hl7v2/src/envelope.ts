@@ -1,9 +1,14 @@
-import type { Hl7Input } from './input';
 import type { IssueLog } from './issue-log';
 import type { Hl7IssueCode } from './issues';
 import type { Hl7ParseMode } from './options';
 import { formatSegmentLabel } from './path';
 import type { ScannedItem, ScannedSegment } from './scan';
+import {
+  findTerminatorIssues,
+  TERMINATOR_HINT,
+  TERMINATOR_REASONS,
+  type TerminatorSummary,
+} from './terminators';
 
 /** The segments of one message, before its delimiters and charset are read. */
 export interface MessageUnit {
@@ -25,13 +30,6 @@ export interface EnvelopeSegment {
   label: string;
 }
 
-export interface MessageLayout {
-  units: MessageUnit[];
-  envelopeSegments: EnvelopeSegment[];
-  /** Lines of empty segments outside any message. */
-  strayEmptyLines: number[];
-}
-
 /** Segments that no MSH precedes, and why they ended up there. */
 interface OrphanGroup {
   segments: ScannedSegment[];
@@ -44,24 +42,15 @@ interface OrphanGroup {
 }
 
 /**
- * Sort segments into messages and FHS/BHS ... BTS/FTS envelopes. A file may hold one message,
- * several with no envelope, batches, or a file envelope around batches or bare messages.
+ * Sorts scanned segments into messages and FHS/BHS ... BTS/FTS envelopes, one item at a time.
+ * A file may hold one message, several with no envelope, batches, or a file envelope around
+ * batches or bare messages. A message is complete when the next message or envelope segment
+ * arrives, or at `finish`. `takeUnits` hands over the complete ones, so memory contains one open
+ * message at a time. Envelope problems and the terminators of envelope segments are reported as
+ * they are found.
  */
-export function groupMessages(
-  input: Hl7Input,
-  items: readonly ScannedItem[],
-  log: IssueLog,
-  mode: Hl7ParseMode,
-): MessageLayout {
-  const grouper = new EnvelopeGrouper(input, log, mode);
-  for (const item of items) grouper.add(item);
-  return grouper.finish();
-}
-
-class EnvelopeGrouper {
-  private readonly units: MessageUnit[] = [];
-  private readonly envelopeSegments: EnvelopeSegment[] = [];
-  private readonly strayEmptyLines: number[] = [];
+export class EnvelopeGrouper {
+  private units: MessageUnit[] = [];
   private readonly envelopeOccurrences = new Map<string, number>();
   private fieldSeparator = '|';
   private nextMessageIndex = 0;
@@ -70,21 +59,39 @@ class EnvelopeGrouper {
   private lastEnvelope: EnvelopeSegment | undefined;
   private file: { header: EnvelopeSegment; batches: number; hasBareMessages: boolean } | undefined;
   private batch: { header: EnvelopeSegment; messages: number } | undefined;
+  /** True once any segment has been added. */
+  sawSegment = false;
+  /** Blank lines before the first segment, reported only if a segment follows. */
+  private leadingEmptyLines: number[] = [];
 
   constructor(
-    private readonly input: Hl7Input,
     private readonly log: IssueLog,
     private readonly mode: Hl7ParseMode,
+    private readonly terminators: TerminatorSummary,
   ) {}
+
+  /** Hand over the messages completed so far. */
+  takeUnits(): MessageUnit[] {
+    const units = this.units;
+    this.units = [];
+    return units;
+  }
 
   add(item: ScannedItem): void {
     if (item.kind === 'empty') {
       if (this.current) this.current.emptySegmentLines.push(item.line);
-      else this.strayEmptyLines.push(item.line);
+      else if (this.sawSegment) this.noteStrayEmptyLine(item.line);
+      else this.leadingEmptyLines.push(item.line);
       return;
     }
+    if (!this.sawSegment) {
+      // An input of blank lines only is reported once, as empty, so its lines wait until now.
+      this.sawSegment = true;
+      for (const line of this.leadingEmptyLines) this.noteStrayEmptyLine(line);
+      this.leadingEmptyLines = [];
+    }
     if (item.isHeader && item.end - item.start > 3) {
-      this.fieldSeparator = this.input.view.charAt(item.start + 3);
+      this.fieldSeparator = item.input.view.charAt(item.start + 3);
     }
 
     // A header id without a header's shape (`MSH_MRN` at the start of the input) is no header.
@@ -106,7 +113,8 @@ class EnvelopeGrouper {
     }
   }
 
-  finish(): MessageLayout {
+  /** Close what is still open at the end of the input and hand over the last messages. */
+  finish(): MessageUnit[] {
     this.endMessage();
     this.endOrphans();
     if (this.batch) this.reportMissingBatchTrailer('the input ends');
@@ -120,11 +128,7 @@ class EnvelopeGrouper {
         },
       );
     }
-    return {
-      units: this.units,
-      envelopeSegments: this.envelopeSegments,
-      strayEmptyLines: this.strayEmptyLines,
-    };
+    return this.takeUnits();
   }
 
   private startMessage(segment: ScannedSegment): void {
@@ -146,8 +150,7 @@ class EnvelopeGrouper {
     if (this.batch) return this.startNested(envelope, this.batch.header.segment);
     this.endMessage();
     this.endOrphans();
-    this.envelopeSegments.push(envelope);
-    this.lastEnvelope = envelope;
+    this.noteEnvelopeSegment(envelope);
     this.batch = { header: envelope, messages: 0 };
     if (this.file) this.file.batches += 1;
   }
@@ -158,8 +161,7 @@ class EnvelopeGrouper {
     if (open) return this.startNested(envelope, open);
     this.endMessage();
     this.endOrphans();
-    this.envelopeSegments.push(envelope);
-    this.lastEnvelope = envelope;
+    this.noteEnvelopeSegment(envelope);
     this.file = { header: envelope, batches: 0, hasBareMessages: false };
   }
 
@@ -167,8 +169,7 @@ class EnvelopeGrouper {
     const envelope = this.labelEnvelope(segment);
     this.endMessage();
     this.endOrphans();
-    this.envelopeSegments.push(envelope);
-    this.lastEnvelope = envelope;
+    this.noteEnvelopeSegment(envelope);
     if (!this.batch) {
       this.reportEnvelopeIssue(
         'unmatched-batch-trailer',
@@ -188,8 +189,7 @@ class EnvelopeGrouper {
     const envelope = this.labelEnvelope(segment);
     this.endMessage();
     this.endOrphans();
-    this.envelopeSegments.push(envelope);
-    this.lastEnvelope = envelope;
+    this.noteEnvelopeSegment(envelope);
     if (this.batch) this.reportMissingBatchTrailer(`the FTS at line ${segment.line} arrives`);
     if (!this.file) {
       this.reportEnvelopeIssue(
@@ -284,7 +284,8 @@ class EnvelopeGrouper {
     noun: 'message(s)' | 'batch(es)',
   ): void {
     const { start, end } = trailer.segment;
-    const declared = this.input.view.slice(start, end).split(this.fieldSeparator)[1]?.trim() ?? '';
+    const text = trailer.segment.input.view.slice(start, end);
+    const declared = text.split(this.fieldSeparator)[1]?.trim() ?? '';
     if (!/^\d+$/.test(declared) || Number(declared) === counted) return;
     this.log.addWarning({
       code: 'trailer-count-mismatch',
@@ -320,6 +321,36 @@ class EnvelopeGrouper {
     else this.log.addWarning({ code, reason, position });
   }
 
+  /**
+   * Record an envelope segment and check its terminator. Terminator conditions outside messages
+   * reject nothing, so strict mode reports them as problems without text.
+   */
+  private noteEnvelopeSegment(envelope: EnvelopeSegment): void {
+    this.lastEnvelope = envelope;
+    const labeled = [{ segment: envelope.segment, label: envelope.label }];
+    this.reportTerminatorIssues(findTerminatorIssues(labeled, []));
+    if (this.mode === 'lenient') this.terminators.noteSegments(labeled, {});
+  }
+
+  private noteStrayEmptyLine(line: number): void {
+    this.reportTerminatorIssues(findTerminatorIssues([], [line]));
+  }
+
+  private reportTerminatorIssues(issues: ReturnType<typeof findTerminatorIssues>): void {
+    for (const issue of issues) {
+      if (this.mode === 'lenient') {
+        this.terminators.noteIssue(issue);
+        continue;
+      }
+      this.log.addProblem({
+        code: issue.code,
+        reason: TERMINATOR_REASONS[issue.code],
+        position: issue.position,
+        hint: TERMINATOR_HINT,
+      });
+    }
+  }
+
   private labelEnvelope(segment: ScannedSegment): EnvelopeSegment {
     const occurrence = (this.envelopeOccurrences.get(segment.id) ?? 0) + 1;
     this.envelopeOccurrences.set(segment.id, occurrence);
@@ -331,14 +362,23 @@ class EnvelopeGrouper {
     range: { start: number; end: number };
   } {
     const text = segments
-      .map((segment) => this.input.decodeBestEffort(segment.start, segment.end))
+      .map((segment) => segment.input.decodeBestEffort(segment.start, segment.end))
       .join('\r');
-    const first = segments[0];
-    const last = segments[segments.length - 1];
-    return { text, range: this.input.range(first?.start ?? 0, last?.end ?? 0) };
+    return { text, range: rangeOf(segments) };
   }
 }
 
 function isTrailer(id: string): boolean {
   return id === 'BTS' || id === 'FTS';
+}
+
+/** Compute the range from the start of the first segment to the end of the last, in the caller's input. */
+export function rangeOf(segments: readonly ScannedSegment[]): { start: number; end: number } {
+  const first = segments[0];
+  const last = segments[segments.length - 1];
+  if (first === undefined || last === undefined) return { start: 0, end: 0 };
+  return {
+    start: first.input.range(first.start, first.end).start,
+    end: last.input.range(last.start, last.end).end,
+  };
 }

@@ -1,7 +1,12 @@
 // Real: the escape codec over inline strings with standard and custom delimiters.
 // Faked: nothing.
 import { STANDARD_DELIMITERS, type Hl7Delimiters } from './delimiters';
-import { escapeHl7, reencodeWithStandardDelimiters, unescapeHl7 } from './escape';
+import {
+  escapeHl7,
+  hasUnterminatedEscape,
+  reencodeWithStandardDelimiters,
+  unescapeHl7,
+} from './escape';
 
 const custom: Hl7Delimiters = {
   field: ':',
@@ -86,8 +91,103 @@ describe('unescapeHl7', () => {
       delimiters: withoutEscape,
       expected: 'a\\S\\b',
     },
+    {
+      case: 'two hex escapes back to back',
+      text: '\\X41\\\\X42\\',
+      delimiters: STANDARD_DELIMITERS,
+      expected: 'AB',
+    },
+    {
+      case: 'escaped escape before hex text decodes once',
+      text: '\\E\\X0D\\E\\',
+      delimiters: STANDARD_DELIMITERS,
+      expected: '\\X0D\\',
+    },
+    {
+      case: 'escaped escape before a separator letter decodes once',
+      text: '\\E\\F\\E\\',
+      delimiters: STANDARD_DELIMITERS,
+      expected: '\\F\\',
+    },
+    {
+      case: 'escape at the end',
+      text: 'dir\\E\\',
+      delimiters: STANDARD_DELIMITERS,
+      expected: 'dir\\',
+    },
+    {
+      case: 'lone escape kept',
+      text: 'C:\\temp',
+      delimiters: STANDARD_DELIMITERS,
+      expected: 'C:\\temp',
+    },
+    {
+      case: 'empty sequence kept',
+      text: 'a\\\\b',
+      delimiters: STANDARD_DELIMITERS,
+      expected: 'a\\\\b',
+    },
+    {
+      case: 'hex run of UTF-8 bytes and ASCII',
+      text: '\\X48C3A9\\',
+      delimiters: STANDARD_DELIMITERS,
+      expected: 'H\u00e9',
+    },
   ])('$case', ({ text, delimiters, expected }) => {
     expect(unescapeHl7(text, delimiters)).toBe(expected);
+  });
+});
+
+describe('unescapeHl7 formatting', () => {
+  it.each([
+    { case: 'line break', text: 'one\\.br\\two', expected: 'one\ntwo' },
+    { case: 'skip one line', text: 'one\\.sp\\two', expected: 'one\n\ntwo' },
+    { case: 'skip three lines', text: 'one\\.sp 3\\two', expected: 'one\n\n\n\ntwo' },
+    { case: 'skip spaces', text: 'a\\.sk 2\\b', expected: 'a  b' },
+    { case: 'centre line', text: 'a\\.ce\\b', expected: 'a\nb' },
+    { case: 'highlight dropped', text: '\\H\\HIGH\\N\\ normal', expected: 'HIGH normal' },
+    { case: 'indent dropped', text: '\\.in +4\\a\\.ti -2\\b', expected: 'ab' },
+    { case: 'fill modes dropped', text: '\\.nf\\a\\.fi\\', expected: 'a' },
+    { case: 'separators still decoded', text: 'x\\S\\y\\.br\\', expected: 'x^y\n' },
+    { case: 'escaped formatting stays text', text: '\\E\\.br\\E\\', expected: '\\.br\\' },
+    { case: 'charset switch kept', text: '\\C2842\\x', expected: '\\C2842\\x' },
+  ])('renders $case', ({ text, expected }) => {
+    expect(unescapeHl7(text, STANDARD_DELIMITERS, { formatting: 'render' })).toBe(expected);
+  });
+
+  it('keeps formatting by default', () => {
+    expect(unescapeHl7('one\\.br\\two\\H\\', STANDARD_DELIMITERS)).toBe('one\\.br\\two\\H\\');
+    expect(unescapeHl7('one\\.br\\two', STANDARD_DELIMITERS, { formatting: 'keep' })).toBe(
+      'one\\.br\\two',
+    );
+  });
+});
+
+describe('hasUnterminatedEscape', () => {
+  it.each([
+    { case: 'lone escape', text: 'C:\\temp', delimiters: STANDARD_DELIMITERS, expected: true },
+    {
+      case: 'sequence then lone escape',
+      text: '\\S\\a\\',
+      delimiters: STANDARD_DELIMITERS,
+      expected: true,
+    },
+    {
+      case: 'closed sequences',
+      text: '\\S\\a\\T\\',
+      delimiters: STANDARD_DELIMITERS,
+      expected: false,
+    },
+    {
+      case: 'no escape character',
+      text: 'plain',
+      delimiters: STANDARD_DELIMITERS,
+      expected: false,
+    },
+    { case: 'custom escape', text: 'a?b', delimiters: custom, expected: true },
+    { case: 'escape absent from MSH-2', text: 'a\\b', delimiters: withoutEscape, expected: false },
+  ])('$case', ({ text, delimiters, expected }) => {
+    expect(hasUnterminatedEscape(text, delimiters)).toBe(expected);
   });
 });
 

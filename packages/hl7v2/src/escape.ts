@@ -2,36 +2,99 @@ import { STANDARD_DELIMITERS, type Hl7Delimiters } from './delimiters';
 
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
+/** How to return formatting sequences such as `\.br\` when reading a value. */
+export interface Hl7ReadOptions {
+  /**
+   * `keep` (the default) returns them as received. `render` turns them into plain text:
+   * `\.br\` and `\.ce\` become a line break, `\.sp n\` a line break and n blank lines,
+   * `\.sk n\` n spaces, and `\H\`, `\N\`, `\.fi\`, `\.nf\`, `\.in n\`, `\.ti n\` are dropped.
+   */
+  formatting?: 'keep' | 'render';
+}
+
 /**
  * Decode the escape sequences of one leaf value (a subcomponent, or a component without
- * subcomponents): \F\ \S\ \T\ \R\ \E\, \P\ (v2.7 truncation) and \Xhh...\ hexadecimal data.
- * Anything else between escape characters (\H\, \N\, \.br\, \Cxxyy\, an unknown letter) passes
- * through unchanged, because it is formatting or a character set switch, not a character.
+ * subcomponents) in one pass from left to right, so a decoded character is never decoded again:
+ * \F\ \S\ \T\ \R\ \E\, \P\ (v2.7 truncation) and \Xhh...\ hexadecimal data. Anything else
+ * between escape characters (\H\, \N\, \.br\, \Cxxyy\, an unknown letter) passes through
+ * unchanged, because it is formatting or a character set switch, not a character, unless
+ * `options.formatting` is `render`. An escape character with no closing one is kept as text.
  * Without an escape character in MSH-2 the text is returned as it is.
  */
-export function unescapeHl7(text: string, delimiters: Hl7Delimiters): string {
+export function unescapeHl7(
+  text: string,
+  delimiters: Hl7Delimiters,
+  options: Hl7ReadOptions = {},
+): string {
   const escape = delimiters.escape;
   if (escape === undefined || !text.includes(escape)) return text;
 
+  const render = options.formatting === 'render';
   let decoded = '';
+  for (const token of tokenizeEscapes(text, escape)) {
+    if (token.kind !== 'sequence') {
+      decoded += token.text;
+      continue;
+    }
+    const body = token.text.slice(1, -1);
+    decoded +=
+      decodeEscapeSequence(body, delimiters) ??
+      (render ? renderFormattingSequence(body) : undefined) ??
+      token.text;
+  }
+  return decoded;
+}
+
+/** True when the leaf contains an escape character that no later escape character closes. */
+export function hasUnterminatedEscape(text: string, delimiters: Hl7Delimiters): boolean {
+  const escape = delimiters.escape;
+  if (escape === undefined || !text.includes(escape)) return false;
+  for (const token of tokenizeEscapes(text, escape)) {
+    if (token.kind === 'unterminated') return true;
+  }
+  return false;
+}
+
+interface EscapeToken {
+  /** `sequence` includes both escape characters; `unterminated` starts at a lone escape character. */
+  kind: 'text' | 'sequence' | 'unterminated';
+  text: string;
+}
+
+/** Split a leaf into plain text and escape sequences, left to right. */
+function* tokenizeEscapes(text: string, escape: string): Generator<EscapeToken> {
   let position = 0;
   while (position < text.length) {
     const start = text.indexOf(escape, position);
     if (start < 0) {
-      decoded += text.slice(position);
-      break;
+      yield { kind: 'text', text: text.slice(position) };
+      return;
     }
+    if (start > position) yield { kind: 'text', text: text.slice(position, start) };
     const end = text.indexOf(escape, start + 1);
     if (end < 0) {
-      decoded += text.slice(position);
-      break;
+      yield { kind: 'unterminated', text: text.slice(start) };
+      return;
     }
-    decoded += text.slice(position, start);
-    decoded +=
-      decodeEscapeSequence(text.slice(start + 1, end), delimiters) ?? text.slice(start, end + 1);
+    yield { kind: 'sequence', text: text.slice(start, end + 1) };
     position = end + 1;
   }
-  return decoded;
+}
+
+/**
+ * Render a formatted-text command (HL7 FT) as plain text; undefined for anything that is not one.
+ * `.sp n` ends the line and skips n lines (one when n is absent), as the standard defines it.
+ */
+function renderFormattingSequence(body: string): string | undefined {
+  if (body === 'H' || body === 'N') return '';
+  if (body === '.br' || body === '.ce') return '\n';
+  if (body === '.fi' || body === '.nf') return '';
+  if (/^\.(?:in|ti)\s*[+-]?\d+$/.test(body)) return '';
+
+  const skip = /^\.(sp|sk)\s*(\d*)$/.exec(body);
+  if (!skip) return undefined;
+  const count = skip[2] === '' ? 1 : Number(skip[2]);
+  return skip[1] === 'sp' ? '\n'.repeat(count + 1) : ' '.repeat(count);
 }
 
 function decodeEscapeSequence(body: string, delimiters: Hl7Delimiters): string | undefined {

@@ -22,3 +22,37 @@ export {
 export { HL7_NULL, Hl7Segment, type Hl7SegmentInit, type Hl7Value } from './segment';
 export { parseHl7Date, parseHl7Timestamp } from './timestamp';
 export * from './mapping';
+export { SUPPORTED_CHARSETS } from './charset';
+export {
+  formatHl7DateTime,
+  hl7DateTimeToUtc,
+  parseHl7DateTime,
+  type Hl7DateTime,
+  type Hl7DateTimeOptions,
+  type Hl7DateTimePrecision,
+  type Hl7DateTimeResult,
+} from './date-time';
+export {
+  buildHl7Message,
+  encodeHl7Field,
+  encodeHl7Message,
+  encodeHl7Segment,
+  formatEncodingCharacters,
+  type Hl7BuildOptions,
+  type Hl7ComponentInput,
+  type Hl7FieldInput,
+  type Hl7LeafInput,
+  type Hl7RepetitionInput,
+  type Hl7SegmentInput,
+} from './encode';
+export { formatHl7Position, Hl7EncodeError, Hl7OptionsError, Hl7StreamError } from './errors';
+export type { Hl7ReadOptions } from './escape';
+export type { Hl7Position } from './issues';
+export { parseHl7Stream } from './parse-stream';
+export type { Hl7Leaf } from './segment';
+export {
+  splitHl7Stream,
+  type Hl7PieceBytes,
+  type Hl7SplitOptions,
+  type Hl7StreamPiece,
+} from './split-stream';

@@ -2,25 +2,30 @@ import { decodeBytes, decodeUtf8, windows1252FromLatin1 } from './charset';
 import type { Hl7InputRange } from './issues';
 
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
+/** The UTF-8 byte-order mark read one character per byte. */
+const UTF8_BOM_LATIN1 = '\xef\xbb\xbf';
 const BOM_CHARACTER = '\ufeff';
 
 /**
- * The parser's input with any byte-order mark removed. Bytes are read one character per byte
- * (ISO-8859-1) to find segments and messages. That is safe because in every supported charset CR
- * and LF are single bytes that never occur inside a multi-byte character. Each message is then
- * decoded in its own charset.
+ * The parser's input with any leading byte-order mark removed. Bytes are read one character per
+ * byte (ISO-8859-1) to find segments and messages. That is safe because in every supported
+ * charset CR and LF are single bytes that never occur inside a multi-byte character. Each message
+ * is then decoded in its own charset.
  */
 export class Hl7Input {
   /** The text to scan: the string itself, or the bytes one character per byte. */
   readonly view: string;
   readonly bytes: Uint8Array | undefined;
-  /** Length of the byte-order mark removed, so ranges point into the caller's input. */
+  /** The byte-order mark as it appears in `view`, to skip one at the start of a later line. */
+  readonly byteOrderMark: string;
+  /** Offset of `view` in the caller's whole input (a removed byte-order mark, or earlier stream pieces). */
   private readonly offset: number;
 
   private constructor(view: string, bytes: Uint8Array | undefined, offset: number) {
     this.view = view;
     this.bytes = bytes;
     this.offset = offset;
+    this.byteOrderMark = bytes === undefined ? BOM_CHARACTER : UTF8_BOM_LATIN1;
   }
 
   static from(input: Uint8Array | string): Hl7Input {
@@ -29,9 +34,13 @@ export class Hl7Input {
       return new Hl7Input(input.slice(offset), undefined, offset);
     }
     const offset = UTF8_BOM.every((byte, index) => input[index] === byte) ? UTF8_BOM.length : 0;
-    const bytes = input.subarray(offset);
+    return Hl7Input.fromPiece(input.subarray(offset), offset);
+  }
+
+  /** Wrap one piece of a byte stream that starts `byteOffset` bytes into the stream. */
+  static fromPiece(bytes: Uint8Array, byteOffset: number): Hl7Input {
     const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-    return new Hl7Input(view, bytes, offset);
+    return new Hl7Input(view, bytes, byteOffset);
   }
 
   /** Map a span of `view` to its range in the caller's input. */

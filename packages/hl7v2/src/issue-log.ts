@@ -1,10 +1,10 @@
 import type { ErrorPosition } from '@carelake/core';
-import type { Hl7Problem, Hl7Warning } from './issues';
+import type { Hl7Position, Hl7Problem, Hl7Warning } from './issues';
 
 /** Collects the problems and warnings of one parse, stamping each position with the file. */
 export class IssueLog {
-  readonly problems: Hl7Problem[] = [];
-  readonly warnings: Hl7Warning[] = [];
+  problems: Hl7Problem[] = [];
+  warnings: Hl7Warning[] = [];
   private readonly file: string | undefined;
 
   constructor(file: string | undefined) {
@@ -19,7 +19,20 @@ export class IssueLog {
     this.warnings.push({ ...warning, position: this.at(warning.position) });
   }
 
-  private at(position: ErrorPosition): ErrorPosition {
+  /** Hand over what was collected since the last call, each list in line order. */
+  drain(): { problems: Hl7Problem[]; warnings: Hl7Warning[] } {
+    const drained = { problems: sortByLine(this.problems), warnings: sortByLine(this.warnings) };
+    this.problems = [];
+    this.warnings = [];
+    return drained;
+  }
+
+  private at(position: Hl7Position): Hl7Position {
     return this.file === undefined ? position : { file: this.file, ...position };
   }
+}
+
+/** Sort by line, keeping the order of entries on the same line. */
+export function sortByLine<T extends { position: ErrorPosition }>(entries: T[]): T[] {
+  return [...entries].sort((left, right) => (left.position.line ?? 0) - (right.position.line ?? 0));
 }

@@ -43,6 +43,22 @@ export type Hl7IssueCode =
   | 'missing-final-terminator'
   /** A line break inside a segment: the text after it does not start a segment. */
   | 'line-break-in-segment'
+  /** A UTF-8 byte-order mark at the start of a line other than the first, as when files are concatenated; it is skipped. */
+  | 'embedded-byte-order-mark'
+  /** An escape character with no closing escape character in the same leaf value; it is kept as text. */
+  | 'unterminated-escape'
+  /** A field ends in white space and a segment id, as when the CR before the next segment was lost. */
+  | 'run-on-segment'
+  /** A segment id that is neither an HL7 v2 segment nor a Z segment. */
+  | 'unknown-segment'
+  /** An HL7 v2 segment that the message structure (MSH-9) does not contain. */
+  | 'unexpected-segment'
+  /** A segment the message structure requires is absent. */
+  | 'missing-segment'
+  /** A segment the message structure requires comes before one that must precede it. */
+  | 'segment-out-of-order'
+  /** MSH-12 names no HL7 v2 version this parser knows; the message is parsed generically. */
+  | 'unknown-version'
   /** The input contains no segments at all. */
   | 'empty-input'
   /** `parseHl7Message` found no message or more than one. */
@@ -52,13 +68,31 @@ export type Hl7IssueCode =
   /** A numeric observation value (OBX-2 NM or SN) is not a number. */
   | 'invalid-number';
 
+/**
+ * Where a problem or warning sits. `record` is the 0-based message index in the input, `segment`
+ * the segment label (`OBX[3]`) and `field` the field (`PID-3`); the numbers below narrow it down.
+ * Positions hold ids and numbers only, never field values.
+ */
+export interface Hl7Position extends ErrorPosition {
+  /** MSH-10 of the message, when it could be read. */
+  controlId?: string;
+  /** 0-based index of the segment in its message (the MSH is 0). */
+  segmentIndex?: number;
+  /** 1-based repetition of the field. */
+  repetition?: number;
+  /** 1-based component. */
+  component?: number;
+  /** 1-based subcomponent. */
+  subcomponent?: number;
+}
+
 /** Something that rejected part of the input: a whole message, or segments outside any message. */
 export interface Hl7Problem {
   code: Hl7IssueCode;
   /** Explanation of the failure, with positions and counts but never field values. */
   reason: string;
   /** `record` is the 0-based message index in the file, when a message is rejected. */
-  position: ErrorPosition;
+  position: Hl7Position;
   /** Next step for the sender or operator. */
   hint?: string;
   /** The rejected segments as received, joined by CR, for quarantine. Absent when nothing was rejected. */
@@ -72,7 +106,7 @@ export interface Hl7Warning {
   code: Hl7IssueCode;
   reason: string;
   /** Position of the first occurrence. */
-  position: ErrorPosition;
+  position: Hl7Position;
   /** How many times the condition occurs in the input, when one warning stands for several. */
   count?: number;
 }

@@ -1,5 +1,6 @@
 import type { Hl7Delimiters } from './delimiters';
 import { Hl7Error } from './errors';
+import type { Hl7ReadOptions } from './escape';
 import type { Hl7InputRange } from './issues';
 import { parseHl7Path, type Hl7Location } from './path';
 import type { Hl7Segment, Hl7Value } from './segment';
@@ -37,7 +38,10 @@ export class Hl7Message {
   readonly fileHeader: Hl7Segment | undefined;
   /** The BHS of the batch around the message, if any. */
   readonly batchHeader: Hl7Segment | undefined;
-  /** The message as received, segments joined by CR, with no CR after the last one. */
+  /**
+   * The message as received, segments joined by CR, with no CR after the last one. Lenient
+   * parsing has already made each terminator a CR and dropped empty segments.
+   */
   readonly text: string;
   /** The MSH segment. */
   readonly header: Hl7Segment;
@@ -74,9 +78,9 @@ export class Hl7Message {
    * and undefined when absent or empty. An omitted repetition, component or subcomponent reads
    * the first one, so `get('PID-5')` is the family name.
    */
-  get(path: string): Hl7Value {
+  get(path: string, options?: Hl7ReadOptions): Hl7Value {
     const location = parseHl7Path(path);
-    return this.segmentAt(location)?.valueAt(location);
+    return this.segmentAt(location)?.valueAt(location, options);
   }
 
   /** Read the encoded text at a path, delimiters and escape sequences intact. */
@@ -86,9 +90,17 @@ export class Hl7Message {
   }
 
   /** Read a value from every repetition of a field, such as `getAll('PID-3.1')`. */
-  getAll(path: string): Hl7Value[] {
+  getAll(path: string, options?: Hl7ReadOptions): Hl7Value[] {
     const location = parseHl7Path(path);
-    return this.segmentAt(location)?.repetitionsAt(location) ?? [];
+    return this.segmentAt(location)?.repetitionsAt(location, options) ?? [];
+  }
+
+  /**
+   * Encode the message as ER7: its segments as received, each ended by a CR. MSH-1 and MSH-2
+   * are kept exactly, so the message keeps its own delimiters.
+   */
+  encode(): string {
+    return `${this.text}\r`;
   }
 
   private segmentAt(location: Hl7Location): Hl7Segment | undefined {

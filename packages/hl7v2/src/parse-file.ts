@@ -1,59 +1,25 @@
-import type { ErrorPosition } from '@carelake/core';
-import { groupMessages, type MessageLayout } from './envelope';
 import { Hl7ParseError } from './errors';
 import { Hl7Input } from './input';
-import { IssueLog } from './issue-log';
-import type { Hl7Problem, Hl7Warning } from './issues';
+import type { Hl7Warning } from './issues';
 import type { Hl7Message } from './message';
-import { MessageBuilder } from './message-builder';
-import type { Hl7ParseMode, Hl7ParseOptions } from './options';
-import { scanSegments } from './scan';
-import {
-  findTerminatorIssues,
-  TERMINATOR_HINT,
-  TERMINATOR_REASONS,
-  TerminatorSummary,
-} from './terminators';
+import type { Hl7ParseOptions } from './options';
+import { Hl7ParseSession, mergeParseResults, type Hl7ParseResult } from './parse-session';
 
-export interface Hl7ParseResult {
-  /** The messages that parsed, in input order; `index` counts rejected ones too. */
-  messages: Hl7Message[];
-  /** Rejected input, in line order. */
-  problems: Hl7Problem[];
-  /** Conditions accepted as read, and values mapped to null, in line order. */
-  warnings: Hl7Warning[];
-}
+export type { Hl7ParseResult } from './parse-session';
 
 /**
  * Parse an ER7 (pipe-delimited) input holding one message, several messages, or FHS/BHS
  * envelopes around them. A message that cannot be parsed becomes a problem and the others still
  * parse. Bytes are decoded per message (see `Hl7Message.charset`); a string is taken as decoded.
+ * @throws Hl7OptionsError when an option names a character set this parser does not decode.
  */
 export function parseHl7File(
   input: Uint8Array | string,
   options: Hl7ParseOptions = {},
 ): Hl7ParseResult {
-  const mode = options.mode ?? 'lenient';
-  const log = new IssueLog(options.file);
-  const source = Hl7Input.from(input);
-  const items = scanSegments(source.view);
-  if (!items.some((item) => item.kind === 'segment')) {
-    log.addWarning({ code: 'empty-input', reason: 'the input contains no segments', position: {} });
-    return { messages: [], problems: log.problems, warnings: log.warnings };
-  }
-
-  const layout = groupMessages(source, items, log, mode);
-  const terminators = new TerminatorSummary();
-  const builder = new MessageBuilder(source, log, mode, terminators);
-  const messages: Hl7Message[] = [];
-  for (const unit of layout.units) {
-    const message = builder.build(unit);
-    if (message) messages.push(message);
-  }
-  checkEnvelopeTerminators(layout, mode, log, terminators);
-  for (const warning of terminators.warnings()) log.addWarning(warning);
-
-  return { messages, problems: sortByLine(log.problems), warnings: sortByLine(log.warnings) };
+  const session = new Hl7ParseSession(options);
+  const first = session.add(Hl7Input.from(input), 1);
+  return mergeParseResults([first, session.finish()]);
 }
 
 /**
@@ -78,31 +44,4 @@ export function parseHl7Message(
     });
   }
   return { message, warnings: result.warnings };
-}
-
-/** Terminator conditions outside messages reject nothing, so strict mode reports them as problems without text. */
-function checkEnvelopeTerminators(
-  layout: MessageLayout,
-  mode: Hl7ParseMode,
-  log: IssueLog,
-  terminators: TerminatorSummary,
-): void {
-  const issues = findTerminatorIssues(layout.envelopeSegments, layout.strayEmptyLines);
-  if (mode === 'strict') {
-    for (const issue of issues) {
-      log.addProblem({
-        code: issue.code,
-        reason: TERMINATOR_REASONS[issue.code],
-        position: issue.position,
-        hint: TERMINATOR_HINT,
-      });
-    }
-    return;
-  }
-  for (const issue of issues) terminators.noteIssue(issue);
-  terminators.noteSegments(layout.envelopeSegments, undefined);
-}
-
-function sortByLine<T extends { position: ErrorPosition }>(entries: T[]): T[] {
-  return [...entries].sort((left, right) => (left.position.line ?? 0) - (right.position.line ?? 0));
 }

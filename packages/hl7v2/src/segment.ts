@@ -1,5 +1,5 @@
 import { HEADER_SEGMENT_IDS, type Hl7Delimiters } from './delimiters';
-import { unescapeHl7 } from './escape';
+import { unescapeHl7, type Hl7ReadOptions } from './escape';
 import { formatSegmentLabel, parseHl7FieldPath, type Hl7FieldLocation } from './path';
 
 /**
@@ -11,6 +11,16 @@ export type Hl7Value = string | null | undefined;
 
 /** The HL7 null: a value of exactly two double quotes. */
 export const HL7_NULL = '""';
+
+/** One leaf value of a segment, encoded, with its 1-based coordinates. */
+export interface Hl7Leaf {
+  field: number;
+  repetition: number;
+  component: number;
+  subcomponent: number;
+  /** The leaf as received: escape sequences intact, never empty. */
+  encoded: string;
+}
 
 export interface Hl7SegmentInit {
   text: string;
@@ -62,26 +72,27 @@ export class Hl7Segment {
    * Read one value, such as `get('5.1')` or `get('3[2].4')` (the path within the segment).
    * An omitted repetition, component or subcomponent reads the first one.
    */
-  get(fieldPath: string): Hl7Value {
-    return this.valueAt(parseHl7FieldPath(fieldPath));
+  get(fieldPath: string, options?: Hl7ReadOptions): Hl7Value {
+    return this.valueAt(parseHl7FieldPath(fieldPath), options);
   }
 
   /**
    * Read the encoded text at a path, delimiters and escape sequences intact: `getEncoded('5')` is
-   * the whole field with all its repetitions, `getEncoded('5[2]')` its second repetition.
+   * the whole field with all its repetitions, `getEncoded('5[2]')` its second repetition and
+   * `getEncoded('5.1')` the first component of its first repetition.
    */
   getEncoded(fieldPath: string): string | undefined {
     return this.encodedAt(parseHl7FieldPath(fieldPath));
   }
 
   /** Read a value from every repetition of a field, such as `getAll('3.1')`; empty when the field is. */
-  getAll(fieldPath: string): Hl7Value[] {
+  getAll(fieldPath: string, options?: Hl7ReadOptions): Hl7Value[] {
     const location = parseHl7FieldPath(fieldPath);
-    return this.repetitionsAt(location);
+    return this.repetitionsAt(location, options);
   }
 
   /** `get` for a location already parsed. */
-  valueAt(location: Hl7FieldLocation): Hl7Value {
+  valueAt(location: Hl7FieldLocation, options?: Hl7ReadOptions): Hl7Value {
     if (this.isHeaderEncodingField(location.field)) return this.encodedAt(location);
     const leaf = this.encodedAt({
       field: location.field,
@@ -89,7 +100,7 @@ export class Hl7Segment {
       component: location.component ?? 1,
       subcomponent: location.subcomponent ?? 1,
     });
-    return this.decodeLeaf(leaf);
+    return this.decodeLeaf(leaf, options);
   }
 
   /** `getEncoded` for a location already parsed. */
@@ -102,8 +113,12 @@ export class Hl7Segment {
     }
 
     let text = fieldText;
-    if (location.repetition !== undefined) {
-      const repetition = text.split(this.delimiters.repetition)[location.repetition - 1];
+    // Components live inside one repetition, so a path naming a component reads the first
+    // repetition when it names none.
+    const repetitionNumber =
+      location.repetition ?? (location.component === undefined ? undefined : 1);
+    if (repetitionNumber !== undefined) {
+      const repetition = text.split(this.delimiters.repetition)[repetitionNumber - 1];
       if (repetition === undefined) return undefined;
       text = repetition;
     }
@@ -121,7 +136,7 @@ export class Hl7Segment {
   }
 
   /** `getAll` for a location already parsed; the location's repetition is ignored. */
-  repetitionsAt(location: Hl7FieldLocation): Hl7Value[] {
+  repetitionsAt(location: Hl7FieldLocation, options?: Hl7ReadOptions): Hl7Value[] {
     const fieldText = this.fields()[location.field];
     if (fieldText === undefined || fieldText === '') return [];
     if (this.isHeaderEncodingField(location.field)) return [this.valueAt(location)];
@@ -129,15 +144,50 @@ export class Hl7Segment {
     const count = fieldText.split(this.delimiters.repetition).length;
     const values: Hl7Value[] = [];
     for (let repetition = 1; repetition <= count; repetition++) {
-      values.push(this.valueAt({ ...location, repetition }));
+      values.push(this.valueAt({ ...location, repetition }, options));
     }
     return values;
   }
 
-  private decodeLeaf(leaf: string | undefined): Hl7Value {
+  /**
+   * List the non-empty leaf values of the segment in order, split field, repetition, component,
+   * subcomponent. MSH-1 and MSH-2 (and those of FHS and BHS) are not leaves and are skipped.
+   */
+  *leaves(): Generator<Hl7Leaf> {
+    const fields = this.fields();
+    for (let field = 1; field < fields.length; field++) {
+      const fieldText = fields[field];
+      if (!fieldText || this.isHeaderEncodingField(field)) continue;
+      const repetitions = fieldText.split(this.delimiters.repetition);
+      for (let repetition = 0; repetition < repetitions.length; repetition++) {
+        const components = (repetitions[repetition] ?? '').split(this.delimiters.component);
+        for (let component = 0; component < components.length; component++) {
+          const subcomponents = this.splitSubcomponents(components[component] ?? '');
+          for (let subcomponent = 0; subcomponent < subcomponents.length; subcomponent++) {
+            const encoded = subcomponents[subcomponent];
+            if (!encoded) continue;
+            yield {
+              field,
+              repetition: repetition + 1,
+              component: component + 1,
+              subcomponent: subcomponent + 1,
+              encoded,
+            };
+          }
+        }
+      }
+    }
+  }
+
+  /** Return the encoded text of each field, indexed by field number; index 0 is the segment id. */
+  encodedFields(): readonly string[] {
+    return this.fields();
+  }
+
+  private decodeLeaf(leaf: string | undefined, options: Hl7ReadOptions | undefined): Hl7Value {
     if (leaf === undefined) return undefined;
     if (leaf === HL7_NULL) return null;
-    return unescapeHl7(leaf, this.delimiters);
+    return unescapeHl7(leaf, this.delimiters, options);
   }
 
   private splitSubcomponents(component: string): string[] {

@@ -1,5 +1,4 @@
-import type { ErrorPosition } from '@carelake/core';
-import type { Hl7Warning } from './issues';
+import type { Hl7Position, Hl7Warning } from './issues';
 import type { ScannedSegment, SegmentTerminator } from './scan';
 
 /** Segment terminator conditions: accepted with a warning in lenient mode, rejected in strict mode. */
@@ -12,7 +11,7 @@ export type TerminatorCode =
 
 export interface TerminatorIssue {
   code: TerminatorCode;
-  position: ErrorPosition;
+  position: Hl7Position;
 }
 
 export const TERMINATOR_REASONS: Readonly<Record<TerminatorCode, string>> = {
@@ -29,86 +28,89 @@ export const TERMINATOR_HINT = 'End every segment with a single CR, or parse in 
 export interface LabeledSegment {
   segment: ScannedSegment;
   label: string;
+  /** 0-based index in its message; undefined for envelope segments. */
+  segmentIndex?: number;
 }
 
 /** List the terminator conditions of some segments and of the empty segments among them. */
 export function findTerminatorIssues(
   segments: readonly LabeledSegment[],
   emptySegmentLines: readonly number[],
+  base: Hl7Position = {},
 ): TerminatorIssue[] {
   const issues: TerminatorIssue[] = [];
-  for (const { segment, label } of segments) {
-    const position = { line: segment.line, segment: label };
+  for (const { segment, label, segmentIndex } of segments) {
+    const position: Hl7Position = { ...base, line: segment.line, segment: label };
+    if (segmentIndex !== undefined) position.segmentIndex = segmentIndex;
     if (segment.terminator === 'LF') issues.push({ code: 'segment-terminator-lf', position });
     if (segment.terminator === 'CRLF') issues.push({ code: 'segment-terminator-crlf', position });
     if (segment.terminator === 'none') issues.push({ code: 'missing-final-terminator', position });
     if (segment.innerBreaks > 0) issues.push({ code: 'line-break-in-segment', position });
   }
-  for (const line of emptySegmentLines) issues.push({ code: 'empty-segment', position: { line } });
+  for (const line of emptySegmentLines) {
+    issues.push({ code: 'empty-segment', position: { ...base, line } });
+  }
   return issues;
 }
 
 /**
  * One lenient-mode warning per kind of terminator condition in an input, with its count and
  * first position, plus `mixed-segment-terminators` when the input uses more than one of CR,
- * LF and CRLF. Messages and envelope segments are noted in any order and sorted by line.
+ * LF and CRLF. Segments may be noted in any order. Only the first position of each kind is kept,
+ * so memory does not grow with the input.
  */
 export class TerminatorSummary {
-  private readonly issues: TerminatorIssue[] = [];
-  private readonly terminated: Array<{ position: ErrorPosition; terminator: SegmentTerminator }> =
-    [];
+  private readonly issues = new Map<TerminatorCode, { position: Hl7Position; count: number }>();
+  private readonly firstByTerminator = new Map<SegmentTerminator, Hl7Position>();
 
-  noteSegments(segments: readonly LabeledSegment[], record: number | undefined): void {
-    for (const { segment, label } of segments) {
+  noteSegments(segments: readonly LabeledSegment[], base: Hl7Position): void {
+    for (const { segment, label, segmentIndex } of segments) {
       if (segment.terminator === 'none') continue;
-      this.terminated.push({
-        position: { line: segment.line, record, segment: label },
-        terminator: segment.terminator,
-      });
+      const seen = this.firstByTerminator.get(segment.terminator);
+      if (seen !== undefined && lineOf(seen) <= segment.line) continue;
+      const position: Hl7Position = { ...base, line: segment.line, segment: label };
+      if (segmentIndex !== undefined) position.segmentIndex = segmentIndex;
+      this.firstByTerminator.set(segment.terminator, position);
     }
   }
 
   noteIssue(issue: TerminatorIssue): void {
-    this.issues.push(issue);
+    const seen = this.issues.get(issue.code);
+    if (seen === undefined) {
+      this.issues.set(issue.code, { position: issue.position, count: 1 });
+      return;
+    }
+    seen.count += 1;
+    if (lineOf(issue.position) < lineOf(seen.position)) seen.position = issue.position;
   }
 
   warnings(): Hl7Warning[] {
-    const byCode = new Map<TerminatorCode, { position: ErrorPosition; count: number }>();
-    for (const issue of [...this.issues].sort(byLine)) {
-      const seen = byCode.get(issue.code);
-      if (seen) seen.count += 1;
-      else byCode.set(issue.code, { position: issue.position, count: 1 });
-    }
-    const warnings: Hl7Warning[] = [...byCode].map(([code, { position, count }]) => ({
-      code,
-      reason: `${TERMINATOR_REASONS[code]} (${count} time(s); accepted in lenient mode)`,
-      position,
-      count,
-    }));
+    const warnings: Hl7Warning[] = [...this.issues]
+      .sort(([, left], [, right]) => lineOf(left.position) - lineOf(right.position))
+      .map(([code, { position, count }]) => ({
+        code,
+        reason: `${TERMINATOR_REASONS[code]} (${count} time(s); accepted in lenient mode)`,
+        position,
+        count,
+      }));
 
-    const mixed = this.firstMixedPosition();
+    // The terminator of the earliest segment is the input's own; the earliest segment using
+    // another one is where the mix starts.
+    const kinds = [...this.firstByTerminator].sort(
+      ([, left], [, right]) => lineOf(left) - lineOf(right),
+    );
+    const mixed = kinds[1];
     if (mixed !== undefined) {
       warnings.push({
         code: 'mixed-segment-terminators',
-        reason: `the input mixes ${this.terminatorKinds().join(', ')} segment terminators (accepted in lenient mode)`,
-        position: mixed,
+        reason: `the input mixes ${kinds.map(([kind]) => kind).join(', ')} segment terminators (accepted in lenient mode)`,
+        position: mixed[1],
       });
     }
     return warnings;
   }
-
-  /** Find the first segment, in line order, whose terminator differs from the first segment's. */
-  private firstMixedPosition(): ErrorPosition | undefined {
-    const inOrder = [...this.terminated].sort(byLine);
-    const first = inOrder[0]?.terminator;
-    return inOrder.find((entry) => entry.terminator !== first)?.position;
-  }
-
-  private terminatorKinds(): SegmentTerminator[] {
-    return [...new Set(this.terminated.map((entry) => entry.terminator))];
-  }
 }
 
-function byLine(left: { position: ErrorPosition }, right: { position: ErrorPosition }): number {
-  return (left.position.line ?? 0) - (right.position.line ?? 0);
+function lineOf(position: Hl7Position): number {
+  return position.line ?? 0;
 }
