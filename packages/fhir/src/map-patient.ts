@@ -36,6 +36,12 @@ export function buildPatientRow(
     state: null,
     postal_code: null,
     country: null,
+    // NOTE: the FHIR mapping does not read these yet: the general practitioner and managing
+    // organization become columns, and Patient links become merges, with the SQL-on-FHIR views.
+    primary_facility: null,
+    primary_care_provider_id: null,
+    merged_into_key: null,
+    event_type: null,
     ...clinicalLineage(entry, identity, context),
     facility: null,
   };

@@ -1,27 +1,59 @@
-import type { Hl7Warning } from '../issues';
+import type { Row } from '@carelake/core';
 import type { Hl7Message } from '../message';
+import type { Hl7Attachment } from './attachments';
 import { MessageMapping, type Hl7MappingContext } from './mapping-context';
-import { mapObservationRows } from './observation-rows';
-import { mapPatientRows } from './patient-rows';
-import type { ClinicalObservationRow, ClinicalPatientRow, RawHl7SegmentRow } from './rows';
+import type { RawHl7SegmentRow } from './rows';
 import { mapSegmentRows } from './segment-rows';
+import type { Hl7MappingWarning } from './warnings';
 
 export interface Hl7MappedRows {
-  /** raw.hl7v2_segments: every segment. */
+  /** raw.hl7v2_segments: every segment, mapped in code so that nothing the sender sent is lost. */
   segments: RawHl7SegmentRow[];
-  /** clinical.patients: one per PID with a patient id. */
-  patients: ClinicalPatientRow[];
-  /** clinical.observations: one per OBX. */
-  observations: ClinicalObservationRow[];
-  /** Values that mapped to null because they were invalid, each naming the message and field. */
-  warnings: Hl7Warning[];
+  /** Rows of the tables the mapping files feed, by `database.table`; empty without mapping files. */
+  tables: Map<string, Row[]>;
+  /** Values kept out of the rows (ED data, large RP and document text), once per content. */
+  attachments: Hl7Attachment[];
+  /** Values that mapped to null, and a reused control id, each naming the message and field. */
+  warnings: Hl7MappingWarning[];
 }
 
-/** Map one parsed message to the rows of the tables HL7 v2 feeds. */
+/** Map one parsed message to raw.hl7v2_segments and to the tables of the mapping files. */
 export function mapHl7Message(message: Hl7Message, context: Hl7MappingContext): Hl7MappedRows {
   const mapping = new MessageMapping(message, context);
+  checkControlId(mapping);
   const segments = mapSegmentRows(mapping);
-  const patients = mapPatientRows(mapping);
-  const observations = mapObservationRows(mapping);
-  return { segments, patients, observations, warnings: mapping.warnings };
+  const tables = context.mappings?.mapMessage(mapping) ?? new Map<string, Row[]>();
+  return {
+    segments,
+    tables,
+    attachments: [...mapping.attachments.values()],
+    warnings: mapping.warnings,
+  };
+}
+
+/** Warn when the message's control id came earlier in the run with other content. */
+function checkControlId(mapping: MessageMapping): void {
+  const { facts, message, context } = mapping;
+  if (context.controlIds === undefined || facts.controlId === null) return;
+
+  const check = context.controlIds.record(
+    {
+      sendingApplication: facts.sendingApplication,
+      sendingFacility: facts.sendingFacility,
+      controlId: facts.controlId,
+    },
+    facts.messageHash,
+    { file: context.sourceFile, messageIndex: message.index },
+  );
+  if (check.status !== 'reused') return;
+  const first =
+    check.first.file === context.sourceFile
+      ? `message ${check.first.messageIndex} of this file`
+      : `message ${check.first.messageIndex} of ${check.first.file}`;
+  mapping.warn(
+    'control-id-reused',
+    `MSH-10 repeats the control id of ${first} from the same sending application and facility, with other content; both messages are kept`,
+    message.header,
+    'MSH-10',
+  );
 }

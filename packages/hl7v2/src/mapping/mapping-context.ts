@@ -1,39 +1,52 @@
 import { canonicalJson, sha256Hex } from '@carelake/core';
-import type { Hl7IssueCode, Hl7Warning } from '../issues';
 import type { Hl7Message } from '../message';
 import type { Hl7Segment, Hl7Value } from '../segment';
-import { parseHl7Date, parseHl7Timestamp } from '../timestamp';
+import type { Hl7Attachment } from './attachments';
+import type { ControlIdRegistry } from './control-id-registry';
+import type { Hl7MappingSet } from './compile/mapping-set';
 import type { ClinicalLineage } from './rows';
+import type { Hl7MappingIssueCode, Hl7MappingWarning } from './warnings';
 
 export interface Hl7MappingContext {
   /** Landing key of the file the message came from. */
   sourceFile: string;
   /** When the runner ingests the rows; stored as `ingested_at`. */
   ingestedAt: Date;
+  /** The compiled mapping files; without them only raw.hl7v2_segments is mapped. */
+  mappings?: Hl7MappingSet;
+  /** Control ids seen so far in the run, to warn when one is reused for other content. */
+  controlIds?: ControlIdRegistry;
 }
 
 /** Values of the MSH that every row of a message shares. */
 export interface MessageFacts {
   messageHash: string;
   controlId: string | null;
+  /** MSH-10, or `sha256-<message hash>` when it is empty. */
+  messageId: string;
   messageCode: string;
+  /** MSH-9.2, or EVN-1 when MSH-9.2 is empty. */
   triggerEvent: string | null;
   sendingApplication: string | null;
   sendingFacility: string | null;
   /** `MSH-3.1^MSH-4.1`, null when both are empty. */
   sourceSystem: string | null;
   versionId: string | null;
-  eventTime: Date | null;
 }
 
 /**
- * The state one message's mapping shares: its MSH facts, its lineage columns and the warnings
- * raised while reading values.
+ * The state one message's mapping shares: its MSH facts, its lineage columns, and the warnings
+ * and attachments produced while reading values.
  */
 export class MessageMapping {
   readonly facts: MessageFacts;
   readonly lineage: ClinicalLineage;
-  readonly warnings: Hl7Warning[] = [];
+  readonly warnings: Hl7MappingWarning[] = [];
+  /** Attachments by key; two values with the same content are stored once. */
+  readonly attachments = new Map<string, Hl7Attachment>();
+  private readonly warned = new Set<string>();
+  private identity: string | undefined;
+  private segmentJson: [string, string] | undefined;
 
   constructor(
     readonly message: Hl7Message,
@@ -42,11 +55,14 @@ export class MessageMapping {
     const header = message.header;
     const sendingApplication = cleanText(header.get('3'));
     const sendingFacility = cleanText(header.get('4'));
+    const messageHash = sha256Hex(message.text);
+    const controlId = cleanText(header.get('10'));
     this.facts = {
-      messageHash: sha256Hex(message.text),
-      controlId: cleanText(header.get('10')),
+      messageHash,
+      controlId,
+      messageId: controlId ?? `sha256-${messageHash}`,
       messageCode: cleanText(header.get('9.1')) ?? 'unknown',
-      triggerEvent: cleanText(header.get('9.2')),
+      triggerEvent: cleanText(header.get('9.2')) ?? cleanText(message.segment('EVN')?.get('1')),
       sendingApplication,
       sendingFacility,
       sourceSystem:
@@ -54,12 +70,11 @@ export class MessageMapping {
           ? null
           : `${sendingApplication ?? ''}^${sendingFacility ?? ''}`,
       versionId: cleanText(header.get('12.1')),
-      eventTime: this.readTimestamp(header, 7),
     };
     this.lineage = {
       source_format: 'hl7v2',
       source_system: this.facts.sourceSystem,
-      source_id: this.facts.controlId,
+      source_id: controlId,
       source_file: context.sourceFile,
       source_position: message.index,
       ingested_at: context.ingestedAt,
@@ -68,62 +83,64 @@ export class MessageMapping {
   }
 
   /**
-   * SHA-256 of the record's identity: sending system, control id, the hash of the whole message
-   * text and the record's place in the message. The same message sent twice hashes the same; a
-   * control id reused for other content does not.
+   * SHA-256 identifying a raw segment row: the canonical JSON of the sending system, control id,
+   * message hash and segment index. The same message sent twice hashes the same; a control id
+   * reused for other content does not. The JSON around the index is written once per message,
+   * because every segment is hashed.
    */
-  recordHash(place: Record<string, number>): string {
-    return sha256Hex(
-      canonicalJson({
-        source_system: this.facts.sourceSystem,
-        message_control_id: this.facts.controlId,
-        message_hash: this.facts.messageHash,
-        ...place,
-      }),
-    );
+  segmentHash(segmentIndex: number): string {
+    if (this.segmentJson === undefined) {
+      const { controlId, messageHash, sourceSystem } = this.facts;
+      // The keys in the sorted order canonicalJson writes them.
+      this.segmentJson = [
+        `{"message_control_id":${JSON.stringify(controlId)},"message_hash":${JSON.stringify(messageHash)},"segment_index":`,
+        `,"source_system":${JSON.stringify(sourceSystem)}}`,
+      ];
+    }
+    return sha256Hex(`${this.segmentJson[0]}${segmentIndex}${this.segmentJson[1]}`);
   }
 
-  /** Read a timestamp field as a UTC `Date`; an invalid value maps to null with a warning. */
-  readTimestamp(segment: Hl7Segment, field: number): Date | null {
-    return this.readTemporal(segment, field, parseHl7Timestamp, 'timestamp');
+  /**
+   * SHA-256 identifying a clinical row: the sending system, control id and message hash, the
+   * table and the index of the row's segment. The identity is serialized once per message,
+   * because every row of every table hashes it.
+   */
+  rowHash(table: string, segmentIndex: number): string {
+    this.identity ??= canonicalJson({
+      source_system: this.facts.sourceSystem,
+      message_control_id: this.facts.controlId,
+      message_hash: this.facts.messageHash,
+    });
+    return sha256Hex(`${this.identity}|${table}|${segmentIndex}`);
   }
 
-  /** Read a date (or the date part of a timestamp) as a `Date` at UTC midnight. */
-  readDate(segment: Hl7Segment, field: number): Date | null {
-    return this.readTemporal(segment, field, parseHl7Date, 'date');
-  }
-
-  warn(code: Hl7IssueCode, reason: string, segment: Hl7Segment, field: number): void {
+  /**
+   * Record a warning about a field of a segment, once per code, segment and field in the
+   * message, so that a bad MSH-7 read by every row warns once.
+   */
+  warn(
+    code: Hl7MappingIssueCode,
+    reason: string,
+    segment: Hl7Segment | undefined,
+    field: string | undefined,
+  ): void {
+    const key = `${code}|${segment?.index ?? ''}|${field ?? ''}`;
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
     this.warnings.push({
       code,
       reason: `message ${this.message.index}: ${reason}`,
       position: {
         file: this.context.sourceFile,
-        line: segment.line,
         record: this.message.index,
-        segment: segment.label,
-        field: `${segment.id}-${field}`,
+        ...(segment ? { line: segment.line, segment: segment.label } : {}),
+        ...(field ? { field } : {}),
       },
     });
   }
 
-  private readTemporal(
-    segment: Hl7Segment,
-    field: number,
-    parse: (text: string) => Date | undefined,
-    kind: 'date' | 'timestamp',
-  ): Date | null {
-    const text = cleanText(segment.get(`${field}`));
-    if (text === null) return null;
-    const value = parse(text);
-    if (value !== undefined) return value;
-    this.warn(
-      'invalid-date',
-      `${segment.id}-${field} is not a valid HL7 ${kind} (YYYY[MM[DD[HH[MM[SS[.S]]]]]][+/-ZZZZ] naming a real date); mapped to null`,
-      segment,
-      field,
-    );
-    return null;
+  addAttachment(attachment: Hl7Attachment): void {
+    if (!this.attachments.has(attachment.key)) this.attachments.set(attachment.key, attachment);
   }
 }
 

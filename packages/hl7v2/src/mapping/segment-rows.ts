@@ -1,4 +1,4 @@
-import type { MessageMapping } from './mapping-context';
+import { cleanText, type MessageMapping } from './mapping-context';
 import type { RawHl7SegmentRow } from './rows';
 
 /**
@@ -7,18 +7,20 @@ import type { RawHl7SegmentRow } from './rows';
  */
 export function mapSegmentRows(mapping: MessageMapping): RawHl7SegmentRow[] {
   const { facts, message, context } = mapping;
+  // MSH-9.2 as sent: the clinical mappings fall back to EVN-1, the raw table does not.
+  const triggerEvent = cleanText(message.header.get('9.2'));
   return message.segments.map((segment) => ({
     message_hash: facts.messageHash,
     message_control_id: facts.controlId,
     message_code: facts.messageCode,
-    trigger_event: facts.triggerEvent,
+    trigger_event: triggerEvent,
     sending_application: facts.sendingApplication,
     sending_facility: facts.sendingFacility,
     version_id: facts.versionId,
     segment_index: segment.index,
     segment_id: segment.id,
     segment_text: segment.text,
-    record_hash: mapping.recordHash({ segment_index: segment.index }),
+    record_hash: mapping.segmentHash(segment.index),
     source_file: context.sourceFile,
     source_position: message.index,
     ingested_at: context.ingestedAt,
