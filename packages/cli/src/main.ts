@@ -3,6 +3,7 @@ import { describeError, resolvePrincipal } from '@carelake/core';
 import { cliLogger, loadCliConfig, withLake, type GlobalOptions } from './context';
 import { verifyAudit } from './commands/audit';
 import { runDemo } from './commands/demo';
+import { listenMllp } from './commands/mllp-listen';
 import { formatRunSummary, runPipelineFile } from './commands/pipeline-run';
 import { runQuery } from './commands/query';
 import { OUTPUT_FORMATS, type OutputFormat } from './output-format';
@@ -46,6 +47,31 @@ pipeline
   .action(async (file: string) => {
     const config = loadCliConfig(globals());
     write(formatRunSummary(await runPipelineFile(config, file, cliLogger())));
+  });
+
+function portNumber(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) throw new InvalidArgumentError('must be a port from 0 to 65535');
+  return parsed;
+}
+
+const mllp = program.command('mllp').description('Receive HL7 v2 messages over MLLP.');
+mllp
+  .command('listen <file>')
+  .description('Listen for a pipeline whose source is mllp: land and acknowledge each message, then ingest in batches.')
+  .option('--port <port>', "port to listen on instead of the pipeline file's", portNumber)
+  .action(async (file: string, options: { port?: number }) => {
+    const config = loadCliConfig(globals());
+    const stopped = new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    });
+    await listenMllp(config, file, cliLogger(), {
+      stopped,
+      write,
+      onIngested: (summary) => write(formatRunSummary(summary)),
+      ...(options.port !== undefined ? { port: options.port } : {}),
+    });
   });
 
 program

@@ -9,3 +9,6 @@ export * from './quarantine';
 export * from './register';
 export * from './lake';
 export * from './runner';
+export * from './mllp-intake';
+export * from './source-files';
+export * from './hl7-mappings';

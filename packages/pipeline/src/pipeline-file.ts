@@ -15,11 +15,29 @@ const directorySource = z
   })
   .strict();
 
+/**
+ * An MLLP listener: `carelake mllp listen` lands and acknowledges each message, and ingests what
+ * landed every `flushSeconds` or `flushMessages`; `carelake pipeline run` ingests what landed.
+ */
+const mllpSource = z
+  .object({
+    type: z.literal('mllp'),
+    /** Address to listen on; loopback unless a sender on another host must reach it. */
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(2575),
+    maxFrameBytes: z.number().int().min(1024).default(16 * 1024 * 1024),
+    idleTimeoutSeconds: z.number().int().min(1).default(300),
+    maxConnections: z.number().int().min(1).default(64),
+    flushSeconds: z.number().min(0.1).default(5),
+    flushMessages: z.number().int().min(1).default(1000),
+  })
+  .strict();
+
 export const pipelineSchema = z
   .object({
     name: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'must be lower case letters, digits and "-", starting with a letter'),
     description: z.string().optional(),
-    source: z.discriminatedUnion('type', [directorySource]),
+    source: z.discriminatedUnion('type', [directorySource, mllpSource]),
     decode: z
       .object({
         /** `auto` picks the decoder by file name: .hl7 for HL7 v2, .json and .ndjson for FHIR. */
@@ -28,6 +46,11 @@ export const pipelineSchema = z
       })
       .strict()
       .default({ format: 'auto', mode: 'lenient' }),
+    /**
+     * HL7 v2 mapping files, or folders of `*.mapping.yaml`, relative to the pipeline file. Left
+     * out: `mappings/hl7v2` beside the pipeline file, else the mappings the repository ships.
+     */
+    map: z.array(z.string().min(1)).min(1).optional(),
     outputs: z.array(tableName).min(1),
     /** Rows collected across files before one commit per table. */
     batchRows: z.number().int().min(1).max(10_000_000).default(100_000),

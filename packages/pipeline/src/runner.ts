@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import {
   RUNNER,
@@ -9,8 +8,12 @@ import {
   type Principal,
   type Row,
 } from '@carelake/core';
+import { ControlIdRegistry, type Hl7MappingSet } from '@carelake/hl7v2';
+import { ObjectExistsError } from '@carelake/storage';
 import { currentDatasetOf, validateRow } from '@carelake/tables';
 import { decodeLandedFile, formatOfFile } from './decode';
+import type { DecodedAttachment } from './decoded-file';
+import { loadHl7Mappings } from './hl7-mappings';
 import { requireDataset } from './datasets';
 import { IngestLedger, type LedgerEntry } from './ledger';
 import { landFile, type LandedFile } from './landing';
@@ -40,7 +43,15 @@ export interface RunSummary {
   rowsByTable: Record<string, number>;
   rowsSkippedAsDuplicate: number;
   quarantined: number;
+  /** Parser and mapping warnings: values mapped to null, reused control ids, repaired framing. */
+  warnings: number;
   durationMs: number;
+}
+
+/** What every file of one run shares: compiled mappings and the control ids seen so far. */
+interface RunState {
+  hl7Mappings: Hl7MappingSet | undefined;
+  controlIds: ControlIdRegistry;
 }
 
 interface PendingFile {
@@ -75,7 +86,14 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunSumma
     rowsByTable: {},
     rowsSkippedAsDuplicate: 0,
     quarantined: 0,
+    warnings: 0,
     durationMs: 0,
+  };
+  // Mapping files are compiled before any file lands, so a broken one stops the run at once.
+  const state: RunState = {
+    hl7Mappings: pipeline.decode.format === 'fhir' ? undefined : loadHl7Mappings(pipeline, options.datasets),
+    // NOTE: control ids are compared within one run; a reuse across runs is stored without a warning.
+    controlIds: new ControlIdRegistry(),
   };
   const batch = new Map<string, Row[]>();
   let batchRows = 0;
@@ -90,9 +108,9 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunSumma
     pending = [];
   };
 
-  for (const source of await listSourceFiles(pipeline)) {
+  for (const source of await listSourceFiles(pipeline, lake.store)) {
     summary.filesSeen++;
-    const bytes = await readFile(source.path);
+    const bytes = await source.read();
     const sha256 = sha256Hex(bytes);
 
     const known = await ledger.get(sha256);
@@ -112,7 +130,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunSumma
       details: { sha256, sizeBytes: landed.sizeBytes, written: landed.written },
     });
 
-    const file = await decodeAndStage(options, landed, bytes, outputs, batch, summary);
+    const file = await decodeAndStage(options, state, landed, bytes, outputs, batch, summary);
     batchRows += Object.values(file.rowsByTable).reduce((sum, count) => sum + count, 0);
     pending.push(file);
     summary.filesIngested++;
@@ -134,6 +152,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunSumma
       recordsIn: summary.recordsIn,
       rowsOut: summary.rowsOut,
       quarantined: summary.quarantined,
+      warnings: summary.warnings,
       durationMs: summary.durationMs,
     },
   });
@@ -145,6 +164,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunSumma
 /** Decode one landed file, quarantine its bad parts and add its valid rows to the batch. */
 async function decodeAndStage(
   options: RunPipelineOptions,
+  state: RunState,
   landed: LandedFile,
   bytes: Uint8Array,
   outputs: DatasetDefinition[],
@@ -157,7 +177,13 @@ async function decodeAndStage(
     landingKey: landed.landingKey,
     ingestedAt: lake.clock.now(),
     mode: pipeline.decode.mode,
+    ...(state.hl7Mappings ? { hl7Mappings: state.hl7Mappings } : {}),
+    controlIds: state.controlIds,
   });
+  await storeAttachments(options, decoded.attachments);
+  for (const warning of decoded.mappingWarnings) {
+    options.logger?.debug({ code: warning.code, position: warning.position }, 'mapping warning');
+  }
 
   const file: PendingFile = { landed, records: decoded.records, quarantined: 0, rowsByTable: {} };
   for (const problem of decoded.problems) {
@@ -196,7 +222,25 @@ async function decodeAndStage(
 
   summary.recordsIn += decoded.records;
   summary.quarantined += file.quarantined;
+  summary.warnings += decoded.warnings;
   return file;
+}
+
+/**
+ * Store the content that rows refer to instead of inlining it. Keys are content hashes, so an
+ * attachment already stored (by an earlier run or another file) is left as it is.
+ */
+async function storeAttachments(options: RunPipelineOptions, attachments: readonly DecodedAttachment[]): Promise<void> {
+  for (const attachment of attachments) {
+    try {
+      await options.lake.store.put(attachment.key, attachment.bytes, {
+        ifNoneMatch: true,
+        tags: { 'media-type': attachment.mediaType },
+      });
+    } catch (error) {
+      if (!(error instanceof ObjectExistsError)) throw error;
+    }
+  }
 }
 
 /** Append each table's rows, rebuild `_current` companions, then register what changed. */

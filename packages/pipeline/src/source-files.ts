@@ -1,16 +1,46 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
+import type { ObjectStore } from '@carelake/storage';
 import type { LoadedPipeline } from './pipeline-file';
 
-/** Files of a directory source, at any depth, sorted by relative path so runs are repeatable. */
-export async function listSourceFiles(pipeline: LoadedPipeline): Promise<Array<{ name: string; path: string }>> {
-  const folder = resolve(pipeline.baseDir, pipeline.source.path);
+/** One input of a run: a file in a source folder, or a message a listener already landed. */
+export interface SourceFile {
+  /** Name at the source, relative to its folder; decides the decoder for `decode.format: auto`. */
+  name: string;
+  read(): Promise<Uint8Array>;
+}
+
+/** Inputs of a pipeline in a repeatable order: by relative path, or by arrival for landed messages. */
+export async function listSourceFiles(pipeline: LoadedPipeline, store: ObjectStore): Promise<SourceFile[]> {
+  const source = pipeline.source;
+  if (source.type === 'mllp') return listLandedMessages(store, pipeline.name);
+
+  const folder = resolve(pipeline.baseDir, source.path);
   const entries = await readdir(folder, { recursive: true, withFileTypes: true });
   const files = entries
     .filter((entry) => entry.isFile())
     .map((entry) => join(entry.parentPath, entry.name))
-    .filter((path) => pipeline.source.include.some((suffix) => path.endsWith(suffix)))
-    .map((path) => ({ name: relative(folder, path).split('\\').join('/'), path }));
+    .filter((path) => source.include.some((suffix) => path.endsWith(suffix)))
+    .map((path) => ({ name: relative(folder, path).split('\\').join('/'), read: () => readFile(path) }));
+  return sortByName(files);
+}
+
+/**
+ * Messages a listener landed under `landing/<pipeline>/`. Their names start with the time of
+ * arrival, so name order is arrival order. The runner skips those its ledger already holds.
+ * NOTE: every run lists the pipeline's whole landing folder, so a run's cost grows with all the
+ * messages ever landed until old landing objects are tiered out by the lifecycle policies.
+ */
+async function listLandedMessages(store: ObjectStore, pipeline: string): Promise<SourceFile[]> {
+  const files: SourceFile[] = [];
+  for await (const object of store.list({ prefix: `landing/${pipeline}/` })) {
+    const name = object.key.slice(object.key.lastIndexOf('/') + 1);
+    files.push({ name, read: () => store.get(object.key) });
+  }
+  return sortByName(files);
+}
+
+function sortByName(files: SourceFile[]): SourceFile[] {
   // Compare by code unit, not locale, so the order is the same on every machine.
   return files.sort((a, b) => {
     if (a.name === b.name) return 0;
