@@ -5,6 +5,8 @@
 // identical tables and the read-back check can compare them with one set of
 // expected values.
 
+const { mulberry32, randomInt } = require('../lib/random');
+
 const COLUMNS = [
   { name: 'id', type: 'VARCHAR' },
   { name: 'code', type: 'VARCHAR' },
@@ -19,22 +21,6 @@ const MAX_AGE_YEARS = 105;
 // 2024-01-01T00:00:00Z; observations fall within the following 365 days.
 const OBSERVED_FROM_MICROS = Date.UTC(2024, 0, 1) * 1000;
 const OBSERVED_SPAN_SECONDS = 365 * 24 * 3600;
-
-/** Creates a mulberry32 generator, a 32-bit seeded PRNG returning floats in [0, 1). */
-function mulberry32(seed) {
-  let state = seed >>> 0;
-  return function next() {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function randomInt(random, maxExclusive) {
-  return Math.floor(random() * maxExclusive);
-}
 
 // Codes shaped like LOINC codes: digits, a dash and a check digit. The check
 // digit is not computed the LOINC way, because only the shape matters here.
