@@ -3,12 +3,13 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, ManualClock, resolvePrincipal } from '@carelake/core';
+import { loadConfig, ManualClock, resolvePrincipal, type Logger } from '@carelake/core';
 import { loadDatasets, loadPipelineFile, openLocalLake, runPipeline, type Lake, type RunSummary } from '@carelake/pipeline';
 import { DuckDbQueryEngine } from '@carelake/query';
 import { fingerprintFolder, REPO_ROOT, SHARED_TESTDATA } from './helpers';
 
-const OUTPUTS = ['raw.hl7v2_segments', 'raw.fhir_resources', 'clinical.patients', 'clinical.observations'];
+const CLINICAL = ['patients', 'encounters', 'observations', 'orders', 'immunizations', 'appointments', 'documents'];
+const OUTPUTS = ['raw.hl7v2_segments', 'raw.fhir_resources', ...CLINICAL.map((table) => `clinical.${table}`)];
 
 async function writePipeline(folder: string, name: string, source: string): Promise<string> {
   const file = join(folder, `${name}.pipeline.yaml`);
@@ -22,10 +23,21 @@ describe('pipeline over the shared samples', () => {
   let lake: Lake;
   const summaries: Record<string, RunSummary> = {};
 
+  const warningCodes: Record<string, number> = {};
+  const logger = {
+    child: () => logger,
+    debug: (fields: { code?: string }) => {
+      if (fields.code) warningCodes[fields.code] = (warningCodes[fields.code] ?? 0) + 1;
+    },
+    info: () => undefined,
+    warn: () => undefined,
+    error: () => undefined,
+  } as unknown as Logger;
+
   const run = async (name: string, source: string): Promise<RunSummary> => {
     const pipeline = loadPipelineFile(await writePipeline(work, name, source));
     const datasets = loadDatasets(join(REPO_ROOT, 'pipelines', 'datasets'));
-    return runPipeline({ lake, pipeline, datasets });
+    return runPipeline({ lake, pipeline, datasets, logger });
   };
 
   const count = async (sql: string): Promise<number> => {
@@ -67,9 +79,35 @@ describe('pipeline over the shared samples', () => {
     expect(items).toHaveLength(2);
   });
 
-  it('stores the messages the two batch samples share once', () => {
-    // Two of the batch samples carry the same ADT message, so its 66 rows are stored once.
-    expect(summaries['hl7']?.rowsSkippedAsDuplicate).toBe(66);
+  it('stores the messages the batch samples share once', () => {
+    // Batch samples repeat the same ADT messages: their 66 segment rows and the 9 clinical rows
+    // mapped from them are stored once.
+    expect(summaries['hl7']?.rowsSkippedAsDuplicate).toBe(66 + 9);
+  });
+
+  it.each([
+    // Every OBX outside MDM messages, whose OBX segments are the document's text.
+    { table: 'clinical.observations', rows: 135 },
+    // One RXA in each of two VXU samples, three in the NIST one.
+    { table: 'clinical.immunizations', rows: 5 },
+    { table: 'clinical.appointments', rows: 1 },
+    // The TXA of each MDM sample.
+    { table: 'clinical.documents', rows: 2 },
+    // The ORC of the one ORM sample.
+    { table: 'clinical.orders', rows: 1 },
+    { table: 'clinical.encounters', rows: 11 },
+    { table: 'clinical.patients', rows: 28 },
+  ])('maps the HL7 v2 samples to $rows rows of $table', ({ table, rows }) => {
+    expect(summaries['hl7']?.rowsByTable[table]).toBe(rows);
+  });
+
+  it('warns about each control id reused for other content', () => {
+    expect(warningCodes['control-id-reused']).toBe(3);
+  });
+
+  it('builds the HL7 v2 current tables', async () => {
+    expect(await count("SELECT count(*) AS n FROM clinical.encounters_current WHERE source_format = 'hl7v2'")).toBe(10);
+    expect(await count("SELECT count(*) AS n FROM clinical.patients_current WHERE source_format = 'hl7v2'")).toBe(23);
   });
 
   it('reads every Synthea resource', () => {
@@ -85,6 +123,14 @@ describe('pipeline over the shared samples', () => {
   it('builds one current row per Synthea patient', async () => {
     expect(await count("SELECT count(*) AS n FROM clinical.patients_current WHERE source_format = 'fhir'")).toBe(10);
     expect(await count("SELECT count(*) AS n FROM clinical.observations WHERE source_format = 'fhir'")).toBe(153);
+  });
+
+  it('changes nothing on a second HL7 v2 run', async () => {
+    const before = fingerprintFolder(join(work, 'lake', '_state', 'tables'));
+    const again = await run('samples-hl7v2', join(SHARED_TESTDATA, 'hl7v2'));
+    expect(again.filesAlreadyIngested).toBe(41);
+    expect(again.rowsOut).toBe(0);
+    expect(fingerprintFolder(join(work, 'lake', '_state', 'tables'))).toEqual(before);
   });
 
   it('changes nothing on a second run', async () => {
