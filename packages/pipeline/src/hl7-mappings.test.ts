@@ -3,7 +3,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '@carelake/core';
-import { ControlIdRegistry } from '@carelake/hl7v2';
+import { ControlIdRegistry, type Hl7MappingSet } from '@carelake/hl7v2';
 import { loadDatasets } from './datasets';
 import { decodeHl7 } from './decode-hl7';
 import { PipelineError } from './errors';
@@ -13,7 +13,7 @@ import {
   loadHl7Mappings,
   readHl7MappingSources,
 } from './hl7-mappings';
-import { pipelineSchema, type LoadedPipeline } from './pipeline-file';
+import { loadPipelineFile, pipelineSchema, type LoadedPipeline } from './pipeline-file';
 
 const DATASETS = loadDatasets(join(BUILT_IN_HL7_MAPPINGS_DIR, '..', '..', 'datasets'));
 const INGESTED_AT = new Date('2026-01-15T10:00:00.000Z');
@@ -134,17 +134,81 @@ describe('HL7 v2 mapping files of a pipeline', () => {
   });
 });
 
-describe('decodeHl7 with mapping files', () => {
-  const pipeline = pipelineIn(tmpdir(), {
-    outputs: [
-      'raw.hl7v2_segments',
-      'clinical.patients',
-      'clinical.encounters',
-      'clinical.observations',
-    ],
+describe('decode.timeZone of a pipeline file', () => {
+  let folder: string;
+
+  beforeEach(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'carelake-time-zone-'));
   });
-  const hl7Mappings = loadHl7Mappings(pipeline, DATASETS);
-  const decode = (segments: readonly string[], landingKey: string, controlIds: ControlIdRegistry) =>
+
+  afterEach(async () => {
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  async function writePipeline(timeZone: string): Promise<string> {
+    const file = join(folder, 'adt.pipeline.yaml');
+    await writeFile(
+      file,
+      [
+        'name: adt',
+        'source: { type: directory, path: inbox }',
+        `decode: { format: hl7v2, timeZone: ${timeZone} }`,
+        'outputs: [clinical.patients]',
+      ].join('\n'),
+    );
+    return file;
+  }
+
+  it('rejects an unknown zone naming the key path', async () => {
+    const file = await writePipeline('Mars/Olympus');
+    let caught: unknown;
+    try {
+      loadPipelineFile(file);
+    } catch (error) {
+      caught = error;
+    }
+
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as ConfigError).issues).toEqual([
+      {
+        keyPath: 'decode.timeZone',
+        message:
+          '"Mars/Olympus" is not an IANA time zone name; use one such as America/Chicago, Europe/Amsterdam or UTC (line 3)',
+      },
+    ]);
+  });
+
+  it('keeps a zone name for the mappings', async () => {
+    const file = await writePipeline('America/Chicago');
+
+    expect(loadPipelineFile(file).decode).toEqual({
+      format: 'hl7v2',
+      mode: 'lenient',
+      timeZone: 'America/Chicago',
+    });
+  });
+});
+
+describe('decodeHl7 with mapping files', () => {
+  const outputs = [
+    'raw.hl7v2_segments',
+    'clinical.patients',
+    'clinical.encounters',
+    'clinical.observations',
+  ];
+  const zoned = loadHl7Mappings(
+    pipelineIn(tmpdir(), {
+      outputs,
+      decode: { format: 'hl7v2', mode: 'lenient', timeZone: 'Europe/Amsterdam' },
+    }),
+    DATASETS,
+  );
+  const decodeWith = (
+    hl7Mappings: Hl7MappingSet,
+    segments: readonly string[],
+    landingKey: string,
+    controlIds: ControlIdRegistry,
+  ) =>
     decodeHl7(Buffer.from(segments.join('\r')), {
       landingKey,
       ingestedAt: INGESTED_AT,
@@ -152,6 +216,8 @@ describe('decodeHl7 with mapping files', () => {
       hl7Mappings,
       controlIds,
     });
+  const decode = (segments: readonly string[], landingKey: string, controlIds: ControlIdRegistry) =>
+    decodeWith(zoned, segments, landingKey, controlIds);
 
   it('routes the rows of each table and lists attachments once', () => {
     const decoded = decode(ADT, 'landing/a.hl7', new ControlIdRegistry());
@@ -192,5 +258,27 @@ describe('decodeHl7 with mapping files', () => {
     ]);
     // The parser warns the same about both files; the mapping adds one.
     expect(reused.warnings).toBe(resent.warnings + 1);
+  });
+
+  it('reads MSH-7 without an offset in decode.timeZone', () => {
+    const decoded = decode(ADT, 'landing/a.hl7', new ControlIdRegistry());
+    const [patient] = decoded.rowsByTable.get('clinical.patients') ?? [];
+
+    expect(patient?.['event_time']).toEqual(new Date('2024-01-02T02:04:05.000Z'));
+    expect(decoded.mappingWarnings).toEqual([]);
+  });
+
+  it('reads MSH-7 as UTC with one warning without decode.timeZone', () => {
+    const unzoned = loadHl7Mappings(pipelineIn(tmpdir(), { outputs }), DATASETS);
+    const decoded = decodeWith(unzoned, ADT, 'landing/a.hl7', new ControlIdRegistry());
+    const [patient] = decoded.rowsByTable.get('clinical.patients') ?? [];
+
+    expect(patient?.['event_time']).toEqual(new Date('2024-01-02T03:04:05.000Z'));
+    expect(decoded.mappingWarnings.map((warning) => [warning.code, warning.position])).toEqual([
+      [
+        'timestamp-without-offset',
+        { file: 'landing/a.hl7', record: 0, line: 1, segment: 'MSH', field: 'MSH-7' },
+      ],
+    ]);
   });
 });

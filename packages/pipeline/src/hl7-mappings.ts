@@ -64,7 +64,7 @@ export function readHl7MappingSources(paths: readonly string[]): Hl7MappingSourc
 /**
  * Read and compile the HL7 v2 mappings of a pipeline, once per run, keeping the files whose
  * table is one of the pipeline's outputs. With the datasets, each file is checked against its
- * table's dataset.
+ * table's dataset. Timestamps without an offset are local times in `decode.timeZone`.
  * @throws ConfigError listing every problem of the mapping files; PipelineError for a missing path.
  */
 export function loadHl7Mappings(
@@ -75,5 +75,6 @@ export function loadHl7Mappings(
   return compileHl7Mappings(sources, {
     tables: pipeline.outputs,
     ...(datasets ? { datasets } : {}),
+    ...(pipeline.decode.timeZone !== undefined ? { senderTimeZone: pipeline.decode.timeZone } : {}),
   });
 }

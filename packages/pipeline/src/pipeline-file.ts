@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseYamlDocument } from '@carelake/core';
+import { isIanaTimeZone } from '@carelake/hl7v2';
 
 const tableName = z.string().regex(/^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/, 'must be database.table in lower case');
 
@@ -43,6 +44,17 @@ export const pipelineSchema = z
         /** `auto` picks the decoder by file name: .hl7 for HL7 v2, .json and .ndjson for FHIR. */
         format: z.enum(['auto', 'hl7v2', 'fhir']).default('auto'),
         mode: z.enum(['lenient', 'strict']).default('lenient'),
+        /**
+         * IANA time zone the sender writes HL7 v2 local times in, such as `America/Chicago`.
+         * Without it, HL7 v2 timestamps without a UTC offset are read as UTC, with a warning.
+         */
+        timeZone: z
+          .string()
+          .refine(isIanaTimeZone, {
+            error: (issue) =>
+              `${JSON.stringify(issue.input)} is not an IANA time zone name; use one such as America/Chicago, Europe/Amsterdam or UTC`,
+          })
+          .optional(),
       })
       .strict()
       .default({ format: 'auto', mode: 'lenient' }),

@@ -19,4 +19,5 @@ export { MESSAGE_VARIABLES, type MessageVariable } from './language/syntax';
 export { mapHl7Message, type Hl7MappedRows } from './map-message';
 export { type Hl7MappingContext } from './mapping-context';
 export type { ClinicalLineage, RawHl7SegmentRow } from './rows';
+export { isIanaTimeZone, SenderTimeZone } from './sender-time-zone';
 export type { Hl7MappingIssueCode, Hl7MappingWarning } from './warnings';

@@ -45,6 +45,7 @@ export class MessageMapping {
   /** Attachments by key; two values with the same content are stored once. */
   readonly attachments = new Map<string, Hl7Attachment>();
   private readonly warned = new Set<string>();
+  private timestampWithoutOffsetFlagged = false;
   private identity: string | undefined;
   private segmentJson: [string, string] | undefined;
 
@@ -137,6 +138,31 @@ export class MessageMapping {
         ...(field ? { field } : {}),
       },
     });
+  }
+
+  /**
+   * Warn that a timestamp without a UTC offset was read as UTC because no sender time zone is
+   * configured. Only the first such value of a message is reported. The mapping calls this for
+   * every such value, so later calls return at once and build nothing.
+   * @param subject The field read, such as `PV1-44`, or the column's template when there is none.
+   * @param table The table of the column that got the value, such as `clinical.encounters`.
+   * @param column That column, such as `admit_time`; the two are joined only when warning.
+   */
+  flagTimestampWithoutOffset(
+    segment: Hl7Segment | undefined,
+    field: string | undefined,
+    subject: string,
+    table: string,
+    column: string,
+  ): void {
+    if (this.timestampWithoutOffsetFlagged) return;
+    this.timestampWithoutOffsetFlagged = true;
+    this.warn(
+      'timestamp-without-offset',
+      `${subject} has no UTC offset and no sender time zone is configured, so ${table}.${column} reads it as UTC; later timestamps of this message without an offset are read the same way and not listed. Set the sender's IANA time zone (decode.timeZone in the pipeline file)`,
+      segment,
+      field,
+    );
   }
 
   addAttachment(attachment: Hl7Attachment): void {

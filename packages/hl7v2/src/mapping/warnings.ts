@@ -11,7 +11,12 @@ export type Hl7MappingIssueCode =
   /** ED data that does not decode in the encoding ED-4 declares; no attachment is written. */
   | 'invalid-attachment'
   /** MSH-10 repeats the control id of an earlier message from the same sender with other content. */
-  | 'control-id-reused';
+  | 'control-id-reused'
+  /**
+   * A timestamp without a UTC offset was read as UTC because no sender time zone is configured.
+   * Reported once per message, at the first such value.
+   */
+  | 'timestamp-without-offset';
 
 /** A value that mapped to null, or a message kept despite a condition; positions only, no values. */
 export interface Hl7MappingWarning {

@@ -2,6 +2,8 @@ import type { RowValue } from '@carelake/core';
 import type { BuiltinName, BuiltinRef } from '../language/builtins';
 import type { MappingFile } from '../language/schema';
 import type { BuiltinValues, RowScope } from '../compile/row-scope';
+import { timestampConverter } from '../compile/timestamps';
+import type { SenderTimeZone } from '../sender-time-zone';
 import { readDocumentContent } from './document-content';
 import { readObservationValue, type BuiltinSettings } from './observation-value';
 
@@ -10,10 +12,16 @@ import { readObservationValue, type BuiltinSettings } from './observation-value'
  * kept in the row scope, so that `observation_value.number` and `observation_value.text` read
  * the same result and an attachment is produced once.
  */
-export function compileBuiltin(ref: BuiltinRef, file: MappingFile): (scope: RowScope) => RowValue {
+export function compileBuiltin(
+  ref: BuiltinRef,
+  file: MappingFile,
+  senderTimeZone: SenderTimeZone | undefined,
+): (scope: RowScope) => RowValue {
   const compute = computeFor(ref.name, file, {
     table: file.table,
     maxInlineBytes: file.maxInlineBytes,
+    convertTimestamp: timestampConverter(senderTimeZone),
+    flagsMissingOffset: senderTimeZone === undefined,
   });
   const { name, part } = ref;
   return (scope) => {

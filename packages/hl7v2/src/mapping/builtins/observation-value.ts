@@ -1,17 +1,24 @@
 import type { RowValue } from '@carelake/core';
 import { reencodeWithStandardDelimiters, unescapeHl7 } from '../../escape';
 import { HL7_NULL, type Hl7Segment } from '../../segment';
-import { parseHl7Timestamp } from '../../timestamp';
+import { parseHl7Date } from '../../timestamp';
 import { createAttachment } from '../attachments';
 import { parseHl7Number } from '../compile/convert';
 import type { BuiltinValues, RowScope } from '../compile/row-scope';
+import { lacksUtcOffset } from '../compile/timestamps';
 import { cleanText } from '../mapping-context';
 import { readEncapsulatedData } from './encapsulated-data';
 
-/** Settings of a builtin: the table of its rows, and the size above which a value becomes an attachment. */
+/** Settings of a builtin, the same for every row of its mapping file. */
 export interface BuiltinSettings {
+  /** The table of its rows, for warnings. */
   table: string;
+  /** The size above which a value becomes an attachment. */
   maxInlineBytes: number;
+  /** HL7 timestamp text to UTC, with the sender's time zone when one is configured. */
+  convertTimestamp: (text: string) => Date | undefined;
+  /** True when no sender time zone is configured, so a timestamp without an offset is flagged. */
+  flagsMissingOffset: boolean;
 }
 
 type ObservationValue = {
@@ -34,7 +41,8 @@ const TIME_TYPES = new Set(['DT', 'DTM', 'TS']);
 /**
  * Type OBX-5 by OBX-2. NM gives a number. SN gives a comparator and a number, or a low and high
  * number for a range (`^10^-^20`). CE, CWE, CNE and CF give a code, its system, and its display as
- * text. ST, TX and FT give text with one line per repetition, and DT, DTM and TS a time. ED is
+ * text. ST, TX and FT give text with one line per repetition. DTM and TS give a time, and DT the
+ * date as written at UTC midnight, because a date has no time of day to convert. ED is
  * always an attachment, and RP is text unless larger than `maxInlineBytes`. Other types, and the
  * text of NM and SN, keep OBX-5 as written with the standard delimiters.
  */
@@ -155,8 +163,20 @@ function readObservationTime(
 ): Date | null {
   const text = cleanText(scope.segment.get('5'));
   if (text === null) return null;
-  const time = parseHl7Timestamp(text);
-  if (time !== undefined) return time;
+  const isDate = valueType === 'DT';
+  const time = isDate ? parseHl7Date(text) : settings.convertTimestamp(text);
+  if (time !== undefined) {
+    if (!isDate && settings.flagsMissingOffset && lacksUtcOffset(text)) {
+      scope.mapping.flagTimestampWithoutOffset(
+        scope.segment,
+        'OBX-5',
+        'OBX-5',
+        settings.table,
+        'value_time',
+      );
+    }
+    return time;
+  }
   scope.mapping.warn(
     'invalid-date',
     `OBX-5 of ${scope.segment.label} is not a valid HL7 timestamp although OBX-2 is ${valueType}; ${settings.table}.value_time is null`,

@@ -11,9 +11,11 @@ import type {
   MappingFile,
 } from '../language/schema';
 import { parseSourceRef, parseTemplate } from '../language/syntax';
+import type { SenderTimeZone } from '../sender-time-zone';
 import { converterFor, INVALID_VALUE } from './convert';
 import type { RowScope } from './row-scope';
 import { compileTemplate, compileTextReader, type TextReader } from './text-reader';
+import { lacksUtcOffset } from './timestamps';
 
 /** Computes one column of a row. `row` contains the columns computed before it. */
 export type ColumnEvaluator = (scope: RowScope, row: Row) => RowValue;
@@ -27,14 +29,18 @@ export interface CompiledColumn {
   readsColumns: boolean;
 }
 
-/** Compile a column whose definition the file checks already accepted. */
+/**
+ * Compile a column whose definition the file checks already accepted. Its timestamps without an
+ * offset are local time in `senderTimeZone`, or read as UTC with a warning when it is undefined.
+ */
 export function compileColumn(
   file: MappingFile,
   name: string,
   definition: ColumnDefinition,
+  senderTimeZone: SenderTimeZone | undefined,
 ): CompiledColumn {
   const type = columnOutputType(file, definition);
-  const site = { file, name, type };
+  const site: ColumnSite = { file, name, type, senderTimeZone };
   const then = compileBranch(site, definition);
   const otherwise = definition.else;
   const readsColumns =
@@ -59,6 +65,7 @@ interface ColumnSite {
   file: MappingFile;
   name: string;
   type: ColumnType;
+  senderTimeZone: SenderTimeZone | undefined;
 }
 
 function isBranch(value: Constant | BranchDefinition | undefined): value is BranchDefinition {
@@ -102,7 +109,7 @@ function compileSource(
     const builtin = resolveBuiltin(source.builtin);
     if (!builtin)
       throw new Hl7Error(`unchecked builtin ${source.builtin} in ${file.table}.${site.name}`);
-    return compileBuiltin(builtin, file);
+    return compileBuiltin(builtin, file, site.senderTimeZone);
   }
   if (source.column !== undefined) {
     const target = source.column;
@@ -126,7 +133,8 @@ function compileSource(
 
 /**
  * Read the texts in order and return the first that converts to the column type. A text that
- * does not convert maps to null with a warning, and the next text is tried.
+ * does not convert maps to null with a warning, and the next text is tried. A timestamp without
+ * an offset read as UTC, because no sender time zone is configured, is flagged on the message.
  */
 function compileTextSource(
   site: ColumnSite,
@@ -134,17 +142,36 @@ function compileTextSource(
   texts: ReadonlyArray<(scope: RowScope) => string | null>,
   readers: readonly TextReader[] | undefined,
 ): ColumnEvaluator {
-  const convert = converterFor(type);
+  const convert = converterFor(type, site.senderTimeZone);
+  const flagsMissingOffset = type === 'timestamp' && site.senderTimeZone === undefined;
+  const templateLabel = templateSubject(site);
   return (scope) => {
     for (const [index, read] of texts.entries()) {
       const text = read(scope);
       if (text === null) continue;
       const value = convert(text);
-      if (value !== undefined) return value;
-      warnInvalid(site, type, scope, readers?.[index]);
+      if (value === undefined) {
+        warnInvalid(site, type, scope, readers?.[index]);
+        continue;
+      }
+      if (flagsMissingOffset && lacksUtcOffset(text)) {
+        const reader = readers?.[index];
+        scope.mapping.flagTimestampWithoutOffset(
+          reader?.segmentOf(scope),
+          reader?.field,
+          reader?.field ?? templateLabel,
+          site.file.table,
+          site.name,
+        );
+      }
+      return value;
     }
     return null;
   };
+}
+
+function templateSubject(site: ColumnSite): string {
+  return `the template of ${site.name}`;
 }
 
 function warnInvalid(
@@ -155,7 +182,7 @@ function warnInvalid(
 ): void {
   if (type === 'string') return;
   const { code, expected } = INVALID_VALUE[type];
-  const subject = reader?.field ?? `the template of ${site.name}`;
+  const subject = reader?.field ?? templateSubject(site);
   scope.mapping.warn(
     code,
     `${subject} is not ${expected}; ${site.file.table}.${site.name} is null`,

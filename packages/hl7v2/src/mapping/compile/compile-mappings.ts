@@ -6,6 +6,7 @@ import {
 } from '@carelake/core';
 import { checkMappingFile } from '../language/checks';
 import { mappingFileShape, type MappingFile } from '../language/schema';
+import { SenderTimeZone } from '../sender-time-zone';
 import { CompiledRule } from './compiled-rule';
 import { Hl7MappingSet } from './mapping-set';
 
@@ -26,6 +27,12 @@ export interface CompileHl7MappingsOptions {
    * not against the datasets, and map nothing. Every table when left out.
    */
   tables?: readonly string[];
+  /**
+   * IANA time zone the sender writes its local times in, such as `America/Chicago`. Timestamps
+   * without a UTC offset are local times in it. Left out, they are read as UTC, and each message
+   * with such a value gets one `timestamp-without-offset` warning.
+   */
+  senderTimeZone?: string;
 }
 
 /**
@@ -48,12 +55,15 @@ export function parseHl7MappingFile(
 /**
  * Compile mapping files into the closures that map messages, once per run; mapping a message
  * then parses no path or template again. The interpreter does no I/O: the caller reads the files.
- * @throws ConfigError listing the problems of every invalid file, each key path prefixed by its file.
+ * @throws ConfigError listing the problems of every invalid file, each key path prefixed by its
+ * file. A ConfigError naming `senderTimeZone` when that is not a time zone name.
  */
 export function compileHl7Mappings(
   sources: readonly Hl7MappingSource[],
   options: CompileHl7MappingsOptions = {},
 ): Hl7MappingSet {
+  const senderTimeZone =
+    options.senderTimeZone === undefined ? undefined : new SenderTimeZone(options.senderTimeZone);
   const rules: CompiledRule[] = [];
   const failures: ConfigError[] = [];
   for (const source of sources) {
@@ -62,7 +72,12 @@ export function compileHl7Mappings(
       if (options.tables !== undefined && !options.tables.includes(definition.table)) continue;
       if (options.datasets !== undefined) definition = parseHl7MappingFile(source, options);
       rules.push(
-        new CompiledRule(source.file, definition, options.datasets?.get(definition.table)),
+        new CompiledRule(
+          source.file,
+          definition,
+          options.datasets?.get(definition.table),
+          senderTimeZone,
+        ),
       );
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;

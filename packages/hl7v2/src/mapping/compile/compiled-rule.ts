@@ -2,6 +2,7 @@ import { LINEAGE_COLUMNS, type DatasetDefinition, type Row } from '@carelake/cor
 import type { Hl7Segment } from '../../segment';
 import type { MappingFile } from '../language/schema';
 import type { MessageMapping } from '../mapping-context';
+import type { SenderTimeZone } from '../sender-time-zone';
 import { compileColumn, type CompiledColumn } from './compile-column';
 import type { RowScope } from './row-scope';
 
@@ -21,7 +22,12 @@ export class CompiledRule {
   /** Dataset columns the file does not map; rows get null for them. */
   private readonly nullColumns: readonly string[];
 
-  constructor(fileName: string, definition: MappingFile, dataset: DatasetDefinition | undefined) {
+  constructor(
+    fileName: string,
+    definition: MappingFile,
+    dataset: DatasetDefinition | undefined,
+    senderTimeZone: SenderTimeZone | undefined,
+  ) {
     this.table = definition.table;
     this.file = fileName;
     this.messageTypes =
@@ -31,7 +37,7 @@ export class CompiledRule {
     this.followingSlots = new Map(definition.following.map((id, slot) => [id, slot]));
 
     const compiled = Object.entries(definition.columns).map(([name, column]) =>
-      compileColumn(definition, name, column),
+      compileColumn(definition, name, column, senderTimeZone),
     );
     // Required columns first, so that a row left out costs little; copies last, after what they copy.
     this.columns = [

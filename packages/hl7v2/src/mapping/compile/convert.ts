@@ -1,6 +1,8 @@
 import type { ColumnType, RowValue } from '@carelake/core';
-import { parseHl7Date, parseHl7Timestamp } from '../../timestamp';
+import { parseHl7Date } from '../../timestamp';
+import type { SenderTimeZone } from '../sender-time-zone';
 import type { Hl7MappingIssueCode } from '../warnings';
+import { timestampConverter } from './timestamps';
 
 /** HL7 NM: an optional sign, digits and an optional decimal point; no exponent. */
 const HL7_NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
@@ -21,18 +23,21 @@ export function parseHl7Number(text: string): number | undefined {
 export type TextConverter = (text: string) => RowValue | undefined;
 
 /**
- * Return the converter for a column type. Timestamps carry their offset into UTC.
- * NOTE: a timestamp without an offset is local time at the sender, and the message does not name
- * the sender's zone. It is read as UTC (parseHl7Timestamp), so it is off by the sender's offset.
+ * Return the converter for a column type. Timestamps carry their offset into UTC, and one without
+ * an offset is local time in `senderTimeZone` (see `timestampConverter`). Dates keep the calendar
+ * date as written, because a date has no time of day to move.
  */
-export function converterFor(type: ColumnType): TextConverter {
+export function converterFor(
+  type: ColumnType,
+  senderTimeZone: SenderTimeZone | undefined,
+): TextConverter {
   switch (type) {
     case 'string':
       return (text) => text;
     case 'date':
       return parseHl7Date;
     case 'timestamp':
-      return parseHl7Timestamp;
+      return timestampConverter(senderTimeZone);
     case 'double':
       return parseHl7Number;
     case 'bigint':
