@@ -25,7 +25,7 @@ export class MllpConnection {
   private queuedItems = 0;
   private handledFrames = 0;
   private idleTimer: NodeJS.Timeout | undefined;
-  private pausedForBackpressure = false;
+  private readingPaused = false;
   private shuttingDown = false;
   private peerEnded = false;
   private closing = false;
@@ -41,6 +41,7 @@ export class MllpConnection {
 
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('end', () => this.onPeerEnd());
+    socket.on('drain', () => this.updateReading());
     socket.on('error', (error: NodeJS.ErrnoException) => {
       // Node closes the socket after 'error'; queued frames are still handled, their ACKs dropped.
       this.logger.warn(
@@ -118,10 +119,7 @@ export class MllpConnection {
   private enqueue(item: WorkItem): void {
     this.queuedItems++;
     this.clearIdleTimer();
-    if (this.queuedItems >= MAX_QUEUED_FRAMES && !this.pausedForBackpressure) {
-      this.pausedForBackpressure = true;
-      this.socket.pause();
-    }
+    this.updateReading();
     this.work = this.work.then(() => this.processSafely(item));
   }
 
@@ -147,21 +145,47 @@ export class MllpConnection {
   }
 
   private afterItem(): void {
-    if (this.pausedForBackpressure && this.queuedItems < MAX_QUEUED_FRAMES) {
-      this.pausedForBackpressure = false;
-      if (!this.shuttingDown) this.socket.resume();
-    }
+    this.updateReading();
     if (this.queuedItems > 0) return;
     if (this.peerEnded || this.shuttingDown) this.closeGracefully();
     else this.resetIdleTimer();
   }
 
-  /** Flush what was written, send FIN, then release the socket even if the peer never ends its side. */
+  /**
+   * Read only while fewer than MAX_QUEUED_FRAMES wait and the peer takes its ACKs. A peer that
+   * sends without reading would otherwise make the listener buffer ACKs without limit.
+   */
+  private updateReading(): void {
+    // shutdown() paused reading for good.
+    if (this.shuttingDown) return;
+    const blocked = this.queuedItems >= MAX_QUEUED_FRAMES || this.socket.writableNeedDrain;
+    if (blocked && !this.readingPaused) {
+      this.readingPaused = true;
+      this.socket.pause();
+    } else if (!blocked && this.readingPaused) {
+      this.readingPaused = false;
+      this.socket.resume();
+    }
+  }
+
+  /**
+   * Flush what was written, send FIN, then release the socket even if the peer never ends its
+   * side. A peer that stops reading would keep the unsent ACKs, and with them the socket and
+   * `close()`, waiting forever, so the socket is destroyed after `idleTimeoutMs` without them.
+   */
   private closeGracefully(): void {
     if (this.closing) return;
     this.closing = true;
     this.clearIdleTimer();
     if (this.socket.destroyed) return;
+    const flushDeadline = setTimeout(() => {
+      this.logger.warn(
+        { unsentBytes: this.socket.writableLength, idleTimeoutMs: this.options.idleTimeoutMs },
+        'MLLP peer did not read its ACKs; dropping the connection',
+      );
+      this.socket.destroy();
+    }, this.options.idleTimeoutMs);
+    this.socket.once('close', () => clearTimeout(flushDeadline));
     this.socket.end(() => this.socket.destroy());
   }
 
