@@ -10,9 +10,16 @@ export interface LandedFile {
   written: boolean;
 }
 
+/** Landings in progress in this process, by landing folder. */
+const landingsInProgress = new Map<string, Promise<LandedFile>>();
+
 /**
  * Land a file's bytes unchanged under a key derived from its content hash, so
- * that the same content always lands once, whatever it is called.
+ * that the same content always lands once, whatever it is called. Landings of
+ * the same content in one process wait for each other, because the MLLP intake
+ * receives a resent message on several connections at once.
+ * NOTE: two processes landing the same content at the same moment can both
+ * write it; the runner still ingests that content once.
  */
 export async function landFile(
   store: ObjectStore,
@@ -22,6 +29,25 @@ export async function landFile(
   bytes: Uint8Array,
 ): Promise<LandedFile> {
   const folder = landingFolderOf(pipeline, sha256);
+  const previous = landingsInProgress.get(folder);
+  const landing = (previous ?? Promise.resolve())
+    .catch(() => undefined)
+    .then(() => landOnce(store, folder, sourceName, sha256, bytes));
+  landingsInProgress.set(folder, landing);
+  try {
+    return await landing;
+  } finally {
+    if (landingsInProgress.get(folder) === landing) landingsInProgress.delete(folder);
+  }
+}
+
+async function landOnce(
+  store: ObjectStore,
+  folder: string,
+  sourceName: string,
+  sha256: string,
+  bytes: Uint8Array,
+): Promise<LandedFile> {
   const safeName = sourceName.replace(/[^A-Za-z0-9._-]/g, '_');
 
   // The first name the content landed under stays its only copy.

@@ -1,8 +1,13 @@
-import { RUNNER, sha256Hex, silentLogger, type Logger } from '@carelake/core';
+import { CarelakeError, RUNNER, sha256Hex, silentLogger, type Logger } from '@carelake/core';
 import { MllpListener, type HandleResult, type MllpReceivedMessage } from '@carelake/mllp';
+import { requireDataset } from './datasets';
 import { PipelineError } from './errors';
+import { loadHl7Mappings } from './hl7-mappings';
 import { landFile } from './landing';
 import { runPipeline, type RunPipelineOptions, type RunSummary } from './runner';
+
+/** Digits of the frame index in a landed message's name: frame indexes below 10^12 sort in order. */
+const FRAME_INDEX_DIGITS = 12;
 
 export interface MllpIntakeOptions extends RunPipelineOptions {
   /** Port to listen on instead of the pipeline file's; 0 picks a free one. */
@@ -21,6 +26,8 @@ export interface MllpIntakeOptions extends RunPipelineOptions {
 export class MllpIntake {
   private landedSinceRun = 0;
   private running: Promise<RunSummary | undefined> = Promise.resolve(undefined);
+  /** A run queued behind the one in progress and not started yet. */
+  private queuedRun: Promise<RunSummary | undefined> | undefined;
   private readonly timer: NodeJS.Timeout;
 
   private constructor(
@@ -35,8 +42,18 @@ export class MllpIntake {
     this.timer.unref();
   }
 
+  /**
+   * Check the pipeline's datasets and mapping files, then listen. A broken mapping file stops
+   * the start, because otherwise every message would be acknowledged and none ingested.
+   * @throws ConfigError or PipelineError for a pipeline that cannot run; MllpError when the
+   *   address cannot be bound.
+   */
   static async start(options: MllpIntakeOptions): Promise<MllpIntake> {
-    const logger = (options.logger ?? silentLogger).child({ pipeline: options.pipeline.name });
+    const { pipeline, datasets } = options;
+    for (const table of pipeline.outputs) requireDataset(datasets, table);
+    if (pipeline.decode.format !== 'fhir') loadHl7Mappings(pipeline, datasets);
+
+    const logger = (options.logger ?? silentLogger).child({ pipeline: pipeline.name });
     const intake = new MllpIntake(options, logger, undefined);
     const source = intake.source();
     try {
@@ -65,21 +82,31 @@ export class MllpIntake {
 
   /**
    * Ingest what has landed, after any ingestion already running. Resolves with that run's
-   * summary; a failed run is logged and retried on the next flush.
+   * summary; a failed run is logged and retried on the next flush. Calls made while a run waits
+   * to start share it, because it lists the landed messages only when it starts.
    */
   ingest(): Promise<RunSummary | undefined> {
-    this.running = this.running.then(async () => {
+    if (this.queuedRun) return this.queuedRun;
+    const run = this.running.then(async () => {
+      this.queuedRun = undefined;
+      const landedBeforeRun = this.landedSinceRun;
       this.landedSinceRun = 0;
       try {
         const summary = await runPipeline(this.options);
         this.options.onIngested?.(summary);
         return summary;
       } catch (error) {
-        this.logger.error({ err: error }, 'ingesting landed MLLP messages failed; the next flush retries');
+        // Counted again, so that the timer retries even when no new message lands.
+        this.landedSinceRun += Math.max(landedBeforeRun, 1);
+        // Only carelake errors are known to carry no field values, so others are logged by name.
+        const reason = error instanceof CarelakeError ? error.describe() : error instanceof Error ? error.name : 'unknown error';
+        this.logger.error({ reason }, 'ingesting landed MLLP messages failed; the next flush retries');
         return undefined;
       }
     });
-    return this.running;
+    this.queuedRun = run;
+    this.running = run;
+    return run;
   }
 
   /** Stop listening, wait for every received message to be landed and acknowledged, then ingest them. */
@@ -92,9 +119,11 @@ export class MllpIntake {
   private async land(message: MllpReceivedMessage): Promise<HandleResult> {
     const { lake, pipeline } = this.options;
     const sha256 = sha256Hex(message.bytes);
-    // Arrival time first, so that name order is arrival order for the run that ingests them.
+    // Arrival time first and a zero-padded frame index, so that name order is arrival order for
+    // the run that ingests them, also for frames of one connection that arrive in one millisecond.
     const stamp = message.receivedAt.toISOString().replace(/[-:]/g, '');
-    const name = `${stamp}-${message.connectionId}-${message.frameIndex}.hl7`;
+    const frame = String(message.frameIndex).padStart(FRAME_INDEX_DIGITS, '0');
+    const name = `${stamp}-${message.connectionId}-${frame}.hl7`;
 
     const landed = await landFile(lake.store, pipeline.name, name, sha256, message.bytes);
     await lake.audit.append({

@@ -52,10 +52,15 @@ export interface RunSummary {
 interface RunState {
   hl7Mappings: Hl7MappingSet | undefined;
   controlIds: ControlIdRegistry;
+  logger: Logger;
+  /** `ingested_at` of the file decoded last; each file's is later, so that ties follow arrival. */
+  lastIngestedAt: number;
 }
 
 interface PendingFile {
   landed: LandedFile;
+  /** Every name the content was listed under in this run. */
+  sourceNames: string[];
   records: number;
   quarantined: number;
   rowsByTable: Record<string, number>;
@@ -94,10 +99,15 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunSumma
     hl7Mappings: pipeline.decode.format === 'fhir' ? undefined : loadHl7Mappings(pipeline, options.datasets),
     // NOTE: control ids are compared within one run; a reuse across runs is stored without a warning.
     controlIds: new ControlIdRegistry(),
+    logger,
+    lastIngestedAt: 0,
   };
   const batch = new Map<string, Row[]>();
   let batchRows = 0;
   let pending: PendingFile[] = [];
+  // Content listed twice in one run (two files with the same bytes, or a message that two
+  // listeners landed at once) is decoded once. The ledger has no entry for it before the commit.
+  const pendingBySha256 = new Map<string, PendingFile>();
 
   const flush = async (): Promise<void> => {
     if (pending.length === 0) return;
@@ -106,6 +116,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunSumma
     batch.clear();
     batchRows = 0;
     pending = [];
+    pendingBySha256.clear();
   };
 
   for (const source of await listSourceFiles(pipeline, lake.store)) {
@@ -118,6 +129,13 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunSumma
       summary.filesAlreadyIngested++;
       await ledger.addSourceName(known, source.name);
       logger.debug({ sha256, file: source.name }, 'file already ingested');
+      continue;
+    }
+    const staged = pendingBySha256.get(sha256);
+    if (staged) {
+      summary.filesAlreadyIngested++;
+      if (!staged.sourceNames.includes(source.name)) staged.sourceNames.push(source.name);
+      logger.debug({ sha256, file: source.name }, 'file already staged in this run');
       continue;
     }
 
@@ -133,6 +151,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunSumma
     const file = await decodeAndStage(options, state, landed, bytes, outputs, batch, summary);
     batchRows += Object.values(file.rowsByTable).reduce((sum, count) => sum + count, 0);
     pending.push(file);
+    pendingBySha256.set(sha256, file);
     summary.filesIngested++;
     logger.info({ sha256, records: file.records, quarantined: file.quarantined }, 'file decoded');
 
@@ -173,19 +192,28 @@ async function decodeAndStage(
 ): Promise<PendingFile> {
   const { lake, pipeline } = options;
   const format = pipeline.decode.format === 'auto' ? formatOfFile(landed.sourceName) : pipeline.decode.format;
+  // Versions with the same event time are ordered by ingested_at, and a clock can return the same
+  // millisecond for several files, so each file gets a time after the previous one's.
+  state.lastIngestedAt = Math.max(lake.clock.now().getTime(), state.lastIngestedAt + 1);
   const decoded = await decodeLandedFile(format, bytes, {
     landingKey: landed.landingKey,
-    ingestedAt: lake.clock.now(),
+    ingestedAt: new Date(state.lastIngestedAt),
     mode: pipeline.decode.mode,
     ...(state.hl7Mappings ? { hl7Mappings: state.hl7Mappings } : {}),
     controlIds: state.controlIds,
   });
   await storeAttachments(options, decoded.attachments);
   for (const warning of decoded.mappingWarnings) {
-    options.logger?.debug({ code: warning.code, position: warning.position }, 'mapping warning');
+    state.logger.debug({ code: warning.code, position: warning.position }, 'mapping warning');
   }
 
-  const file: PendingFile = { landed, records: decoded.records, quarantined: 0, rowsByTable: {} };
+  const file: PendingFile = {
+    landed,
+    sourceNames: [landed.sourceName],
+    records: decoded.records,
+    quarantined: 0,
+    rowsByTable: {},
+  };
   for (const problem of decoded.problems) {
     await quarantine(lake.store, pipeline.name, {
       landingKey: landed.landingKey,
@@ -320,7 +348,7 @@ function ledgerEntryOf(file: PendingFile): LedgerEntry {
     sha256: file.landed.sha256,
     sizeBytes: file.landed.sizeBytes,
     landingKey: file.landed.landingKey,
-    sourceNames: [file.landed.sourceName],
+    sourceNames: [...file.sourceNames].sort(),
     records: file.records,
     quarantined: file.quarantined,
     rowsByTable: file.rowsByTable,
