@@ -25,3 +25,10 @@ export {
   type FhirMappedRows,
   type FhirMappingContext,
 } from './rows';
+export {
+  createConformanceChecker,
+  type ConformanceChecker,
+  type ConformanceContext,
+} from './conformance/checker';
+export type { ConformanceIssue, ConformanceIssueCode } from './conformance/issues';
+export { FhirDefinitionError } from './conformance/errors';
