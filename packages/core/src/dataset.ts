@@ -70,6 +70,11 @@ export const datasetSchema = z
     /** Boolean column that marks a version as a delete, so `_current` drops the key. */
     deletedFlag: catalogName.optional(),
     /**
+     * `one`: `_current` keeps one row per key. `many`: it keeps every row of the key's newest
+     * version, for tables such as SQL-on-FHIR views that write several rows per resource version.
+     */
+    rowsPerVersion: z.enum(['one', 'many']).default('one'),
+    /**
      * Follow merges recorded in another history table: in `_current`, `column` is replaced by the
      * survivor that the other table's newest version of that key names in `mergedInto`.
      */

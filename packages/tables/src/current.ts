@@ -28,7 +28,8 @@ export interface MergeSource {
  * SELECT that keeps the newest version of each key: ordered by the dataset's
  * `versionOrder` columns (a null sorts as oldest), then by arrival
  * (`ingested_at`, `source_position`) when those columns exist, and drops keys
- * whose newest version is a delete. With a merge source, the followed column
+ * whose newest version is a delete. A `rowsPerVersion: many` table keeps every row of
+ * the newest version. With a merge source, the followed column
  * is replaced by the survivor at the end of its merge chain.
  */
 export function currentSelectSql(history: DatasetDefinition, sourceSql: string, merges?: MergeSource): string {
@@ -36,8 +37,10 @@ export function currentSelectSql(history: DatasetDefinition, sourceSql: string, 
   const deleted = history.deletedFlag ? ` AND NOT coalesce(${quoteIdentifier(history.deletedFlag)}, false)` : '';
   const names = Object.keys(history.columns);
 
+  // rank() ties every row of the newest version; row_number() keeps exactly one.
+  const ranking = history.rowsPerVersion === 'many' ? 'rank()' : 'row_number()';
   const latest = `SELECT * FROM (
-  SELECT *, row_number() OVER (PARTITION BY ${partition} ORDER BY ${newestFirst(history)}) AS carelake_version_rank
+  SELECT *, ${ranking} OVER (PARTITION BY ${partition} ORDER BY ${newestFirst(history)}) AS carelake_version_rank
   FROM (${sourceSql})
 ) WHERE carelake_version_rank = 1${deleted}`;
 
