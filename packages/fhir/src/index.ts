@@ -32,3 +32,14 @@ export {
 } from './conformance/checker';
 export type { ConformanceIssue, ConformanceIssueCode } from './conformance/issues';
 export { FhirDefinitionError } from './conformance/errors';
+export {
+  compileViewDefinition,
+  viewColumnTableType,
+  ViewDefinitionError,
+  ViewEvaluationError,
+  type CompiledView,
+  type CompileViewOptions,
+  type ViewColumn,
+  type ViewDefinitionIssue,
+  type ViewRow,
+} from './views';
