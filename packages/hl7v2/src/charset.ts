@@ -42,7 +42,8 @@ export const SUPPORTED_CHARSETS: readonly string[] = [...new Set(DECLARED_CHARSE
 
 /** Map an MSH-18 value to its WHATWG encoding label; undefined when it names no supported character set. */
 export function charsetForMsh18(msh18: string): string | undefined {
-  return DECLARED_CHARSETS.get(msh18.trim().toUpperCase());
+  // Most senders write the name exactly, so the value is looked up as it is first.
+  return DECLARED_CHARSETS.get(msh18) ?? DECLARED_CHARSETS.get(msh18.trim().toUpperCase());
 }
 
 /**

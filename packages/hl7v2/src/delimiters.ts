@@ -25,6 +25,11 @@ export const STANDARD_DELIMITERS: Hl7Delimiters = Object.freeze({
 /** Segments whose field 1 is the field separator and field 2 the encoding characters. */
 export const HEADER_SEGMENT_IDS: ReadonlySet<string> = new Set(['MSH', 'FHS', 'BHS']);
 
+/** `HEADER_SEGMENT_IDS.has(id)` by comparison, which costs less for an id just cut from a segment. */
+export function isHeaderId(id: string): boolean {
+  return id === 'MSH' || id === 'FHS' || id === 'BHS';
+}
+
 export type DelimiterResult =
   | { ok: true; delimiters: Hl7Delimiters }
   | {
@@ -39,7 +44,23 @@ const MAX_ENCODING_CHARACTERS = 5;
 
 /** True for a character that may not serve as a delimiter: a letter, a digit or white space. */
 export function isDataCharacter(character: string): boolean {
+  // The regular expression is slow next to the rest of reading a header, and in ASCII it
+  // matches exactly the letters, the digits, space and TAB to CR.
+  if (character.length === 1) {
+    const code = character.charCodeAt(0);
+    if (code < 0x80) return isAsciiDataCharacter(code);
+  }
   return /[\p{L}\p{N}\s]/u.test(character);
+}
+
+function isAsciiDataCharacter(code: number): boolean {
+  return (
+    (code >= 0x61 && code <= 0x7a) || // a-z
+    (code >= 0x41 && code <= 0x5a) || // A-Z
+    (code >= 0x30 && code <= 0x39) || // 0-9
+    code === 0x20 ||
+    (code >= 0x09 && code <= 0x0d)
+  );
 }
 
 /** Read the delimiters from the start of an MSH, FHS or BHS segment. */
@@ -84,19 +105,24 @@ export function readDelimiters(headerText: string): DelimiterResult {
 }
 
 function checkEncodingCharacters(encoding: string, field: string): string | undefined {
-  const characters = encoding.split('');
-  const count = characters.length;
+  // Read character by character, because this runs for every message.
+  const count = encoding.length;
   if (count < MIN_ENCODING_CHARACTERS || count > MAX_ENCODING_CHARACTERS) {
     return (
       `holds ${count} encoding character(s); expected ${MIN_ENCODING_CHARACTERS} to ${MAX_ENCODING_CHARACTERS}: ` +
       'component, repetition, escape, subcomponent and truncation, in that order'
     );
   }
-  if (characters.some(isDataCharacter)) {
-    return 'holds a letter, digit or white space; encoding characters must be punctuation';
+  for (let index = 0; index < count; index++) {
+    if (isDataCharacter(encoding.charAt(index))) {
+      return 'holds a letter, digit or white space; encoding characters must be punctuation';
+    }
   }
-  if (new Set([...characters, field]).size !== count + 1) {
-    return 'repeats a character, or repeats the field separator; each delimiter must be distinct';
+  const delimiters = field + encoding;
+  for (let index = 0; index < delimiters.length; index++) {
+    if (delimiters.indexOf(delimiters.charAt(index), index + 1) >= 0) {
+      return 'repeats a character, or repeats the field separator; each delimiter must be distinct';
+    }
   }
   return undefined;
 }

@@ -51,7 +51,8 @@ interface OrphanGroup {
  */
 export class EnvelopeGrouper {
   private units: MessageUnit[] = [];
-  private readonly envelopeOccurrences = new Map<string, number>();
+  /** Created with the first envelope segment, because most inputs have none. */
+  private envelopeOccurrences: Map<string, number> | undefined;
   private fieldSeparator = '|';
   private nextMessageIndex = 0;
   private current: MessageUnit | undefined;
@@ -327,7 +328,7 @@ export class EnvelopeGrouper {
    */
   private noteEnvelopeSegment(envelope: EnvelopeSegment): void {
     this.lastEnvelope = envelope;
-    const labeled = [{ segment: envelope.segment, label: envelope.label }];
+    const labeled = [{ segment: envelope.segment, occurrence: envelope.occurrence }];
     this.reportTerminatorIssues(findTerminatorIssues(labeled, []));
     if (this.mode === 'lenient') this.terminators.noteSegments(labeled, {});
   }
@@ -352,6 +353,7 @@ export class EnvelopeGrouper {
   }
 
   private labelEnvelope(segment: ScannedSegment): EnvelopeSegment {
+    this.envelopeOccurrences ??= new Map();
     const occurrence = (this.envelopeOccurrences.get(segment.id) ?? 0) + 1;
     this.envelopeOccurrences.set(segment.id, occurrence);
     return { segment, occurrence, label: formatSegmentLabel(segment.id, occurrence) };

@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { decodeBytes, decodeUtf8, windows1252FromLatin1 } from './charset';
 import type { Hl7InputRange } from './issues';
 
@@ -20,6 +21,7 @@ export class Hl7Input {
   readonly byteOrderMark: string;
   /** Offset of `view` in the caller's whole input (a removed byte-order mark, or earlier stream pieces). */
   private readonly offset: number;
+  private allAscii: boolean | undefined;
 
   private constructor(view: string, bytes: Uint8Array | undefined, offset: number) {
     this.view = view;
@@ -30,22 +32,32 @@ export class Hl7Input {
 
   static from(input: Uint8Array | string): Hl7Input {
     if (typeof input === 'string') {
-      const offset = input.startsWith(BOM_CHARACTER) ? 1 : 0;
-      return new Hl7Input(input.slice(offset), undefined, offset);
+      if (!input.startsWith(BOM_CHARACTER)) return new Hl7Input(input, undefined, 0);
+      return new Hl7Input(input.slice(1), undefined, 1);
     }
     const offset = UTF8_BOM.every((byte, index) => input[index] === byte) ? UTF8_BOM.length : 0;
-    return Hl7Input.fromPiece(input.subarray(offset), offset);
+    return Hl7Input.fromPiece(offset === 0 ? input : input.subarray(offset), offset);
   }
 
   /** Wrap one piece of a byte stream that starts `byteOffset` bytes into the stream. */
   static fromPiece(bytes: Uint8Array, byteOffset: number): Hl7Input {
-    const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-    return new Hl7Input(view, bytes, byteOffset);
+    const buffer = Buffer.isBuffer(bytes)
+      ? bytes
+      : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return new Hl7Input(buffer.toString('latin1'), bytes, byteOffset);
   }
 
   /** Map a span of `view` to its range in the caller's input. */
   range(start: number, end: number): Hl7InputRange {
     return { start: start + this.offset, end: end + this.offset };
+  }
+
+  /** True when the input is bytes and those of a span are all ASCII. */
+  isAscii(start: number, end: number): boolean {
+    if (this.bytes === undefined) return false;
+    // One check of the whole input covers every span of it when it passes.
+    this.allAscii ??= isAscii(this.bytes);
+    return this.allAscii || isAscii(this.bytes.subarray(start, end));
   }
 
   /** Decode a span of `view` in a character set; a string input is returned as it is. */

@@ -21,7 +21,8 @@ export class IssueLog {
 
   /** Hand over what was collected since the last call, each list in line order. */
   drain(): { problems: Hl7Problem[]; warnings: Hl7Warning[] } {
-    const drained = { problems: sortByLine(this.problems), warnings: sortByLine(this.warnings) };
+    // The lists are handed over, so they are sorted in place.
+    const drained = { problems: this.problems.sort(byLine), warnings: this.warnings.sort(byLine) };
     this.problems = [];
     this.warnings = [];
     return drained;
@@ -32,7 +33,10 @@ export class IssueLog {
   }
 }
 
-/** Sort by line, keeping the order of entries on the same line. */
-export function sortByLine<T extends { position: ErrorPosition }>(entries: T[]): T[] {
-  return [...entries].sort((left, right) => (left.position.line ?? 0) - (right.position.line ?? 0));
+/** Compare entries by line, so that a stable sort keeps the order of entries on the same line. */
+export function byLine(
+  left: { position: ErrorPosition },
+  right: { position: ErrorPosition },
+): number {
+  return (left.position.line ?? 0) - (right.position.line ?? 0);
 }

@@ -86,6 +86,16 @@ export interface Hl7Position extends ErrorPosition {
   subcomponent?: number;
 }
 
+/**
+ * Return a new position with the keys of `base`, then those of `extra`, as `{ ...base, ...extra }`
+ * would. In Node 20 (V8 11.3) an object spread followed by keys the spread did not contain takes
+ * a slow path: over a microsecond on the 2-core machine of docs/benchmarks. Positions are built
+ * for every message, so they are joined with `Object.assign` instead.
+ */
+export function extendPosition(base: Hl7Position, extra: Hl7Position): Hl7Position {
+  return Object.assign({}, base, extra);
+}
+
 /** Something that rejected part of the input: a whole message, or segments outside any message. */
 export interface Hl7Problem {
   code: Hl7IssueCode;

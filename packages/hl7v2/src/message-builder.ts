@@ -1,8 +1,15 @@
 import { checkMessageContent } from './content-checks';
 import { readDelimiters } from './delimiters';
 import { rangeOf, type EnvelopeSegment, type MessageUnit } from './envelope';
+import type { MessageFinding } from './finding';
+import {
+  CHARACTER_SET,
+  CONTROL_ID,
+  readRequiredHeaderValues,
+  type RequiredHeaderValues,
+} from './header-values';
 import type { IssueLog } from './issue-log';
-import type { Hl7IssueCode, Hl7Position } from './issues';
+import { extendPosition, type Hl7IssueCode, type Hl7Position } from './issues';
 import { Hl7Message } from './message';
 import { decodeMessageText, type CharsetSettings } from './message-charset';
 import type { Hl7ParseMode } from './options';
@@ -20,9 +27,9 @@ import {
 
 /** MSH fields the standard requires and the mappings rely on. */
 const REQUIRED_HEADER_FIELDS = [
-  { path: 'MSH-9.1', field: 'MSH-9', name: 'message type' },
-  { path: 'MSH-10', field: 'MSH-10', name: 'message control id' },
-  { path: 'MSH-12.1', field: 'MSH-12', name: 'version id' },
+  { key: 'messageCode', field: 'MSH-9', name: 'message type' },
+  { key: 'controlId', field: 'MSH-10', name: 'message control id' },
+  { key: 'versionId', field: 'MSH-12', name: 'version id' },
 ] as const;
 
 /** Reason for rejecting a message. Its position leaves out the record, which `build` adds. */
@@ -34,7 +41,7 @@ interface Rejection {
   hint?: string;
 }
 
-type LabeledWithOccurrence = LabeledSegment & { occurrence: number; segmentIndex: number };
+type IndexedSegment = LabeledSegment & { segmentIndex: number };
 
 /**
  * Turns the segments of one message into an `Hl7Message`: reads its delimiters, checks its
@@ -43,7 +50,8 @@ type LabeledWithOccurrence = LabeledSegment & { occurrence: number; segmentIndex
  * that parses is also checked for damaged values and for its structure, with warnings only.
  */
 export class MessageBuilder {
-  private readonly envelopeHeaders = new Map<EnvelopeSegment, Hl7Segment | undefined>();
+  /** Created with the first envelope, because most inputs have none. */
+  private envelopeHeaders: Map<EnvelopeSegment, Hl7Segment | undefined> | undefined;
 
   constructor(
     private readonly log: IssueLog,
@@ -59,7 +67,7 @@ export class MessageBuilder {
     this.log.addProblem({
       code: result.code,
       reason: `message ${unit.index} is rejected: ${result.reason}`,
-      position: { ...result.position, record: unit.index },
+      position: extendPosition(result.position, { record: unit.index }),
       hint: result.hint,
       text: unit.segments
         .map((segment) => segment.input.decodeBestEffort(segment.start, segment.end))
@@ -77,7 +85,11 @@ export class MessageBuilder {
 
     const read = readDelimiters(headerText);
     if (!read.ok) {
-      return rejection(read.code, read.reason, { ...headerPosition, field: read.field });
+      return rejection(
+        read.code,
+        read.reason,
+        extendPosition(headerPosition, { field: read.field }),
+      );
     }
     const delimiters = read.delimiters;
 
@@ -91,7 +103,8 @@ export class MessageBuilder {
       occurrence: 1,
       line: header.line,
     });
-    const controlId = rawHeader.get('10') ?? undefined;
+    const rawControlId = rawHeader.valueAt(CONTROL_ID);
+    const controlId = rawControlId ?? undefined;
     const base: Hl7Position = { record: unit.index };
     if (controlId !== undefined) base.controlId = controlId;
 
@@ -101,7 +114,7 @@ export class MessageBuilder {
 
     const decoded = decodeMessageText(
       unit.segments,
-      rawHeader.get('18') ?? undefined,
+      () => rawHeader.valueAt(CHARACTER_SET) ?? undefined,
       this.charsets,
       this.mode,
     );
@@ -109,7 +122,7 @@ export class MessageBuilder {
       return rejection(
         decoded.rejected,
         decoded.reason,
-        { ...headerPosition, ...base, field: 'MSH-18' },
+        headerFieldPosition(headerPosition, base, 'MSH-18'),
         decoded.hint,
       );
     }
@@ -117,33 +130,35 @@ export class MessageBuilder {
       this.log.addWarning({
         code: note.code,
         reason: `message ${unit.index}: ${note.reason}`,
-        position: { ...headerPosition, ...base, field: 'MSH-18' },
+        position: headerFieldPosition(headerPosition, base, 'MSH-18'),
       });
     }
 
     const message = new Hl7Message({
       index: unit.index,
-      segments: labeled.map(
-        ({ segment, occurrence }, index) =>
-          new Hl7Segment({
-            text: decoded.texts[index] ?? '',
-            delimiters,
-            index,
-            occurrence,
-            line: segment.line,
-          }),
-      ),
+      segments: labeled.map(({ segment, occurrence }, index) => {
+        const text = decoded.texts[index] ?? '';
+        // When decoding leaves the header as read (a string, or ASCII bytes), the header
+        // segment already read is kept, with the field separators it has found.
+        if (index === 0 && text === headerText) return rawHeader;
+        return new Hl7Segment({ text, delimiters, index, occurrence, line: segment.line });
+      }),
       delimiters,
       charset: decoded.charset,
       range: rangeOf(unit.segments),
       fileHeader: unit.fileHeader && this.envelopeHeader(unit.fileHeader),
       batchHeader: unit.batchHeader && this.envelopeHeader(unit.batchHeader),
     });
-    const requiredRejection = this.checkRequiredFields(message, { ...headerPosition, ...base });
+    // MSH-10 was read before decoding, and is read again only when decoding changed the header.
+    const headerValues = readRequiredHeaderValues(
+      message.header,
+      message.header === rawHeader ? rawControlId : message.header.valueAt(CONTROL_ID),
+    );
+    const requiredRejection = this.checkRequiredFields(message, headerValues, headerPosition, base);
     if (requiredRejection) return requiredRejection;
 
     this.reportByteOrderMarks(labeled, base);
-    this.reportFindings(message, base);
+    this.reportFindings(message, headerValues, base);
     return message;
   }
 
@@ -164,13 +179,15 @@ export class MessageBuilder {
 
   private checkRequiredFields(
     message: Hl7Message,
+    values: RequiredHeaderValues,
     headerPosition: Hl7Position,
+    base: Hl7Position,
   ): Rejection | undefined {
     for (const required of REQUIRED_HEADER_FIELDS) {
-      const value = message.get(required.path);
+      const value = values[required.key];
       if (value !== undefined && value !== null) continue;
 
-      const position = { ...headerPosition, field: required.field };
+      const position = headerFieldPosition(headerPosition, base, required.field);
       const reason = `${required.field} (${required.name}) is empty`;
       if (this.mode === 'strict') {
         return rejection(
@@ -189,38 +206,51 @@ export class MessageBuilder {
     return undefined;
   }
 
-  private reportByteOrderMarks(labeled: readonly LabeledWithOccurrence[], base: Hl7Position): void {
-    for (const { segment, label, segmentIndex } of labeled) {
+  private reportByteOrderMarks(labeled: readonly IndexedSegment[], base: Hl7Position): void {
+    for (const { segment, occurrence, segmentIndex } of labeled) {
       if (!segment.skippedByteOrderMark) continue;
+      const label = formatSegmentLabel(segment.id, occurrence);
       this.log.addWarning({
         code: 'embedded-byte-order-mark',
         reason: `message ${base.record}: a byte-order mark before segment ${segmentIndex} at line ${segment.line} is skipped`,
-        position: { ...base, line: segment.line, segment: label, segmentIndex },
+        position: extendPosition(base, { line: segment.line, segment: label, segmentIndex }),
       });
     }
   }
 
   /** Report the content and structure findings of a parsed message as warnings. */
-  private reportFindings(message: Hl7Message, base: Hl7Position): void {
-    for (const finding of [...checkMessageContent(message), ...checkMessageStructure(message)]) {
-      const { code, reason, segmentIndex, count, ...coordinates } = finding;
-      const segment = segmentIndex === undefined ? undefined : message.segments[segmentIndex];
-      const position: Hl7Position = { ...base, line: (segment ?? message.header).line };
-      if (segment !== undefined) {
-        position.segment = segment.label;
-        position.segmentIndex = segmentIndex;
-      }
-      this.log.addWarning({
-        code,
-        reason: `message ${message.index}: ${reason}`,
-        position: { ...position, ...coordinates },
-        ...(count === undefined ? {} : { count }),
-      });
+  private reportFindings(
+    message: Hl7Message,
+    headerValues: RequiredHeaderValues,
+    base: Hl7Position,
+  ): void {
+    for (const finding of checkMessageContent(message)) {
+      this.reportFinding(message, base, finding);
     }
+    for (const finding of checkMessageStructure(message, headerValues)) {
+      this.reportFinding(message, base, finding);
+    }
+  }
+
+  private reportFinding(message: Hl7Message, base: Hl7Position, finding: MessageFinding): void {
+    const { code, reason, segmentIndex, count, ...coordinates } = finding;
+    const segment = segmentIndex === undefined ? undefined : message.segments[segmentIndex];
+    const position = extendPosition(base, { line: (segment ?? message.header).line });
+    if (segment !== undefined) {
+      position.segment = segment.label;
+      position.segmentIndex = segmentIndex;
+    }
+    this.log.addWarning({
+      code,
+      reason: `message ${message.index}: ${reason}`,
+      position: extendPosition(position, coordinates),
+      ...(count === undefined ? {} : { count }),
+    });
   }
 
   /** Parse the FHS or BHS around a message once, with its own delimiters; undefined when they are invalid. */
   private envelopeHeader(envelope: EnvelopeSegment): Hl7Segment | undefined {
+    this.envelopeHeaders ??= new Map();
     if (this.envelopeHeaders.has(envelope)) return this.envelopeHeaders.get(envelope);
     // A new BHS or FHS replaces the previous one, so memory stays flat over a long stream.
     for (const known of this.envelopeHeaders.keys()) {
@@ -243,6 +273,15 @@ export class MessageBuilder {
   }
 }
 
+/** Position of an MSH field, built only when a warning or a rejection names it. */
+function headerFieldPosition(
+  headerPosition: Hl7Position,
+  base: Hl7Position,
+  field: string,
+): Hl7Position {
+  return extendPosition(extendPosition(headerPosition, base), { field });
+}
+
 function rejection(
   code: Hl7IssueCode,
   reason: string,
@@ -252,16 +291,27 @@ function rejection(
   return { rejected: true, code, reason, position, hint };
 }
 
-function labelSegments(segments: readonly ScannedSegment[]): LabeledWithOccurrence[] {
+/** Messages up to this many segments count occurrences by looking back instead of in a map. */
+const MAX_SEGMENTS_COUNTED_BACK = 32;
+
+function labelSegments(segments: readonly ScannedSegment[]): IndexedSegment[] {
+  if (segments.length > MAX_SEGMENTS_COUNTED_BACK) return labelSegmentsWithMap(segments);
+  // Looking back through a short message costs less than building a map, because segment ids
+  // are shared strings that compare by reference.
+  return segments.map((segment, segmentIndex) => {
+    let occurrence = 1;
+    for (let earlier = 0; earlier < segmentIndex; earlier++) {
+      if (segments[earlier]?.id === segment.id) occurrence += 1;
+    }
+    return { segment, occurrence, segmentIndex };
+  });
+}
+
+function labelSegmentsWithMap(segments: readonly ScannedSegment[]): IndexedSegment[] {
   const occurrences = new Map<string, number>();
   return segments.map((segment, segmentIndex) => {
     const occurrence = (occurrences.get(segment.id) ?? 0) + 1;
     occurrences.set(segment.id, occurrence);
-    return {
-      segment,
-      label: formatSegmentLabel(segment.id, occurrence),
-      occurrence,
-      segmentIndex,
-    };
+    return { segment, occurrence, segmentIndex };
   });
 }

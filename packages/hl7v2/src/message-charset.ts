@@ -62,10 +62,11 @@ function resolveOption(key: string, name: string | undefined): string | undefine
  * MSH-18 names, else the configured default. Invalid UTF-8 falls back to Windows-1252, which
  * reads every printable ISO-8859-1 character the same way and also the 0x80-0x9F punctuation
  * Windows senders write. Every byte becomes a character either way, so no delimiter is lost.
+ * `readMsh18` is called only for byte input, because a string is already decoded.
  */
 export function decodeMessageText(
   segments: readonly ScannedSegment[],
-  msh18: string | undefined,
+  readMsh18: () => string | undefined,
   settings: CharsetSettings,
   mode: Hl7ParseMode,
 ): DecodedMessage {
@@ -74,6 +75,7 @@ export function decodeMessageText(
     return { texts, charset: undefined, notes: [] };
   }
 
+  const msh18 = readMsh18();
   const notes: CharsetNote[] = [];
   let charset = settings.defaultCharset;
   let source: CharsetSource = 'default';
@@ -92,6 +94,14 @@ export function decodeMessageText(
       }
       notes.push({ code: 'unsupported-charset', reason: `${reason}; decoded as ${charset}` });
     }
+  }
+
+  // ASCII bytes read the same in every supported charset except ISO-2022-JP, whose escape
+  // sequences and shift codes are ASCII bytes, so their one-character-per-byte view already is
+  // their text.
+  if (charset !== 'iso-2022-jp' && isAsciiMessage(segments)) {
+    const texts = segments.map((segment) => segment.input.view.slice(segment.start, segment.end));
+    return { texts, charset, notes };
   }
 
   const utf8Texts = segments.map((segment) => segment.input.decodeUtf8(segment.start, segment.end));
@@ -137,6 +147,15 @@ export function decodeMessageText(
     });
   }
   return { texts: decodeAll(charset), charset, notes };
+}
+
+/** True when the segments are bytes of one input and all ASCII, checked in one span. */
+function isAsciiMessage(segments: readonly ScannedSegment[]): boolean {
+  const first = segments[0];
+  const last = segments[segments.length - 1];
+  if (first === undefined || last === undefined) return false;
+  if (segments.some((segment) => segment.input !== first.input)) return false;
+  return first.input.isAscii(first.start, last.end);
 }
 
 function charsetClaim(source: CharsetSource, charset: string): string {

@@ -2,8 +2,11 @@ import type { Hl7Delimiters } from './delimiters';
 import { Hl7Error } from './errors';
 import type { Hl7ReadOptions } from './escape';
 import type { Hl7InputRange } from './issues';
-import { parseHl7Path, type Hl7Location } from './path';
+import { parseCachedHl7Path, type Hl7Location } from './path';
 import type { Hl7Segment, Hl7Value } from './segment';
+
+/** Messages up to this many segments find a segment by reading through them instead of indexing them. */
+const MAX_SEGMENTS_SCANNED = 32;
 
 export interface Hl7MessageInit {
   index: number;
@@ -38,14 +41,10 @@ export class Hl7Message {
   readonly fileHeader: Hl7Segment | undefined;
   /** The BHS of the batch around the message, if any. */
   readonly batchHeader: Hl7Segment | undefined;
-  /**
-   * The message as received, segments joined by CR, with no CR after the last one. Lenient
-   * parsing has already made each terminator a CR and dropped empty segments.
-   */
-  readonly text: string;
   /** The MSH segment. */
   readonly header: Hl7Segment;
   private segmentIndex: Map<string, Hl7Segment[]> | undefined;
+  private joinedText: string | undefined;
 
   constructor(init: Hl7MessageInit) {
     const [header] = init.segments;
@@ -60,7 +59,16 @@ export class Hl7Message {
     this.range = init.range;
     this.fileHeader = init.fileHeader;
     this.batchHeader = init.batchHeader;
-    this.text = init.segments.map((segment) => segment.text).join('\r');
+  }
+
+  /**
+   * The message as received, segments joined by CR, with no CR after the last one. Lenient
+   * parsing has already made each terminator a CR and dropped empty segments. Joined on first
+   * read, because most readers only read values.
+   */
+  get text(): string {
+    this.joinedText ??= this.segments.map((segment) => segment.text).join('\r');
+    return this.joinedText;
   }
 
   /** Return the segments with this id, in order, or an empty list. */
@@ -70,7 +78,13 @@ export class Hl7Message {
 
   /** Return the segment with this id and 1-based occurrence. */
   segment(id: string, occurrence = 1): Hl7Segment | undefined {
-    return this.segmentsById(id)[occurrence - 1];
+    if (this.segments.length > MAX_SEGMENTS_SCANNED) return this.segmentsById(id)[occurrence - 1];
+    // Reading through a short message costs less than building the index of its segments.
+    let seen = 0;
+    for (const segment of this.segments) {
+      if (segment.id === id && ++seen === occurrence) return segment;
+    }
+    return undefined;
   }
 
   /**
@@ -79,19 +93,19 @@ export class Hl7Message {
    * the first one, so `get('PID-5')` is the family name.
    */
   get(path: string, options?: Hl7ReadOptions): Hl7Value {
-    const location = parseHl7Path(path);
+    const location = parseCachedHl7Path(path);
     return this.segmentAt(location)?.valueAt(location, options);
   }
 
   /** Read the encoded text at a path, delimiters and escape sequences intact. */
   getEncoded(path: string): string | undefined {
-    const location = parseHl7Path(path);
+    const location = parseCachedHl7Path(path);
     return this.segmentAt(location)?.encodedAt(location);
   }
 
   /** Read a value from every repetition of a field, such as `getAll('PID-3.1')`. */
   getAll(path: string, options?: Hl7ReadOptions): Hl7Value[] {
-    const location = parseHl7Path(path);
+    const location = parseCachedHl7Path(path);
     return this.segmentAt(location)?.repetitionsAt(location, options) ?? [];
   }
 

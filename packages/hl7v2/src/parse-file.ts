@@ -34,8 +34,8 @@ export function parseHl7Message(
   const [problem] = result.problems;
   if (problem) throw new Hl7ParseError(problem);
 
-  const [message, ...others] = result.messages;
-  if (message === undefined || others.length > 0) {
+  const message = result.messages[0];
+  if (message === undefined || result.messages.length > 1) {
     throw new Hl7ParseError({
       code: 'not-one-message',
       reason: `expected one HL7 v2 message, found ${result.messages.length}`,

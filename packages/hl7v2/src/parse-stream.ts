@@ -1,7 +1,8 @@
 import { Hl7Input } from './input';
 import type { Hl7ParseOptions } from './options';
 import { Hl7ParseSession, type Hl7ParseResult } from './parse-session';
-import { splitHl7Stream, type Hl7SplitOptions } from './split-stream';
+import { PieceSplitter } from './piece-splitter';
+import { checkChunk, type Hl7SplitOptions, type Hl7StreamPiece } from './split-stream';
 
 /**
  * Parse a byte stream of HL7 v2 messages one piece at a time, with the results `parseHl7File`
@@ -16,9 +17,28 @@ export async function* parseHl7Stream(
   options: Hl7ParseOptions & Hl7SplitOptions = {},
 ): AsyncGenerator<Hl7ParseResult> {
   const session = new Hl7ParseSession(options);
-  for await (const piece of splitHl7Stream(chunks, options)) {
-    const result = session.add(Hl7Input.fromPiece(piece.bytes, piece.byteOffset), piece.line);
-    if (result.messages.length + result.problems.length + result.warnings.length > 0) yield result;
+  // The pieces of each chunk are parsed as they are cut. They share one copy of the chunk,
+  // because parsing keeps only the envelope segments still open and the message being built.
+  const splitter = new PieceSplitter({
+    maxPieceBytes: options.maxPieceBytes,
+    shareChunkCopies: true,
+  });
+  for await (const chunk of chunks) {
+    for (const piece of splitter.push(checkChunk(chunk))) {
+      const result = parsePiece(session, piece);
+      if (result !== undefined) yield result;
+    }
+  }
+  for (const piece of splitter.end()) {
+    const result = parsePiece(session, piece);
+    if (result !== undefined) yield result;
   }
   yield session.finish();
+}
+
+/** Parse one piece; undefined when it completes no message and finds no problem or warning. */
+function parsePiece(session: Hl7ParseSession, piece: Hl7StreamPiece): Hl7ParseResult | undefined {
+  const result = session.add(Hl7Input.fromPiece(piece.bytes, piece.byteOffset), piece.line);
+  const found = result.messages.length + result.problems.length + result.warnings.length;
+  return found > 0 ? result : undefined;
 }

@@ -54,6 +54,36 @@ export function parseHl7Path(path: string): Hl7Location {
   };
 }
 
+/**
+ * Parsed paths by their text, for the read methods: callers read the same few paths from every
+ * message, and matching the path notation costs more than reading a value. The cache is cleared
+ * when full, so arbitrary paths cannot grow it without bound.
+ */
+const cachedLocations = new Map<string, Readonly<Hl7Location>>();
+const cachedFieldLocations = new Map<string, Readonly<Hl7FieldLocation>>();
+const MAX_CACHED_PATHS = 1024;
+
+/** `parseHl7Path` through the cache. The location is shared between callers, so it is read-only. */
+export function parseCachedHl7Path(path: string): Readonly<Hl7Location> {
+  return cachedParse(cachedLocations, path, parseHl7Path);
+}
+
+/** `parseHl7FieldPath` through the cache. The location is shared between callers, so it is read-only. */
+export function parseCachedHl7FieldPath(path: string): Readonly<Hl7FieldLocation> {
+  return cachedParse(cachedFieldLocations, path, parseHl7FieldPath);
+}
+
+function cachedParse<T>(cache: Map<string, T>, path: string, parse: (path: string) => T): T {
+  let location = cache.get(path);
+  if (location === undefined) {
+    // A path that does not parse throws here and is never cached.
+    location = parse(path);
+    if (cache.size >= MAX_CACHED_PATHS) cache.clear();
+    cache.set(path, location);
+  }
+  return location;
+}
+
 /** Parse the part of a path after the segment id, such as `5.1` or `3[2].4`. */
 export function parseHl7FieldPath(path: string): Hl7FieldLocation {
   const match = FIELD_PATH.exec(path);

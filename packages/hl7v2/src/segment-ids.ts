@@ -27,3 +27,38 @@ export function isZSegment(id: string): boolean {
 export function isKnownSegmentId(id: string): boolean {
   return STANDARD_SEGMENT_IDS.has(id) || isZSegment(id);
 }
+
+/**
+ * Segment ids by their character codes, so that every segment with one id shares one string.
+ * Ids are compared and looked up in maps many times per message, which costs less for a string
+ * seen before. Only ids of a capital letter and two capitals or digits are kept, so the map
+ * contains at most 26 * 36 * 36 of them.
+ */
+const internedIds = new Map<number, string>();
+
+/** Return `text.slice(start, start + 3)`, the segment id there, as a string shared by every segment with that id. */
+export function readSegmentId(text: string, start: number): string {
+  const first = text.charCodeAt(start);
+  const second = text.charCodeAt(start + 1);
+  const third = text.charCodeAt(start + 2);
+  if (!isCapital(first) || !isCapitalOrDigit(second) || !isCapitalOrDigit(third)) {
+    return text.slice(start, start + 3);
+  }
+  const key = (first << 16) | (second << 8) | third;
+  let id = internedIds.get(key);
+  if (id === undefined) {
+    id = text.slice(start, start + 3);
+    internedIds.set(key, id);
+  }
+  return id;
+}
+
+/** True for the character code of a letter from A to Z. */
+export function isCapital(code: number): boolean {
+  return code >= 0x41 && code <= 0x5a;
+}
+
+/** True for the character code of a letter from A to Z or a digit. */
+export function isCapitalOrDigit(code: number): boolean {
+  return isCapital(code) || (code >= 0x30 && code <= 0x39);
+}

@@ -1,6 +1,9 @@
-import { HEADER_SEGMENT_IDS, type Hl7Delimiters } from './delimiters';
+import { isHeaderId, type Hl7Delimiters } from './delimiters';
 import { unescapeHl7, type Hl7ReadOptions } from './escape';
-import { formatSegmentLabel, parseHl7FieldPath, type Hl7FieldLocation } from './path';
+import { FieldSeparators } from './field-separators';
+import { countParts, findPart, type PartRange } from './part-range';
+import { formatSegmentLabel, parseCachedHl7FieldPath, type Hl7FieldLocation } from './path';
+import { readSegmentId } from './segment-ids';
 
 /**
  * A value read from a message: the unescaped text, `null` for the HL7 null `""`, or `undefined`
@@ -47,15 +50,19 @@ export class Hl7Segment {
   readonly occurrence: number;
   /** 1-based line of the input where the segment starts. */
   readonly line: number;
+  /** True for MSH, FHS and BHS followed by the field separator: fields 1 and 2 are the delimiters. */
+  private readonly isHeader: boolean;
+  private separators: FieldSeparators | undefined;
   private fieldTexts: readonly string[] | undefined;
 
   constructor(init: Hl7SegmentInit) {
-    this.id = init.text.slice(0, 3);
+    this.id = readSegmentId(init.text, 0);
     this.text = init.text;
     this.delimiters = init.delimiters;
     this.index = init.index;
     this.occurrence = init.occurrence;
     this.line = init.line;
+    this.isHeader = isHeaderId(this.id) && this.text.charAt(3) === this.delimiters.field;
   }
 
   /** The segment as positions name it: `PID` for the first occurrence, `OBX[3]` for later ones. */
@@ -65,7 +72,7 @@ export class Hl7Segment {
 
   /** The number of the last field present, empty or not. */
   get fieldCount(): number {
-    return this.fields().length - 1;
+    return this.fieldSeparators.count();
   }
 
   /**
@@ -73,7 +80,7 @@ export class Hl7Segment {
    * An omitted repetition, component or subcomponent reads the first one.
    */
   get(fieldPath: string, options?: Hl7ReadOptions): Hl7Value {
-    return this.valueAt(parseHl7FieldPath(fieldPath), options);
+    return this.valueAt(parseCachedHl7FieldPath(fieldPath), options);
   }
 
   /**
@@ -82,66 +89,81 @@ export class Hl7Segment {
    * `getEncoded('5.1')` the first component of its first repetition.
    */
   getEncoded(fieldPath: string): string | undefined {
-    return this.encodedAt(parseHl7FieldPath(fieldPath));
+    return this.encodedAt(parseCachedHl7FieldPath(fieldPath));
   }
 
   /** Read a value from every repetition of a field, such as `getAll('3.1')`; empty when the field is. */
   getAll(fieldPath: string, options?: Hl7ReadOptions): Hl7Value[] {
-    const location = parseHl7FieldPath(fieldPath);
-    return this.repetitionsAt(location, options);
+    return this.repetitionsAt(parseCachedHl7FieldPath(fieldPath), options);
   }
 
   /** `get` for a location already parsed. */
   valueAt(location: Hl7FieldLocation, options?: Hl7ReadOptions): Hl7Value {
     if (this.isHeaderEncodingField(location.field)) return this.encodedAt(location);
-    const leaf = this.encodedAt({
-      field: location.field,
-      repetition: location.repetition ?? 1,
-      component: location.component ?? 1,
-      subcomponent: location.subcomponent ?? 1,
-    });
+    const leaf = this.encodedPart(
+      location.field,
+      location.repetition ?? 1,
+      location.component ?? 1,
+      location.subcomponent ?? 1,
+    );
     return this.decodeLeaf(leaf, options);
   }
 
   /** `getEncoded` for a location already parsed. */
   encodedAt(location: Hl7FieldLocation): string | undefined {
-    const fieldText = this.fields()[location.field];
+    return this.encodedPart(
+      location.field,
+      location.repetition,
+      location.component,
+      location.subcomponent,
+    );
+  }
+
+  /** `encodedAt` with the location's numbers as arguments, so that `valueAt` builds no location. */
+  private encodedPart(
+    field: number,
+    repetition: number | undefined,
+    component: number | undefined,
+    subcomponent: number | undefined,
+  ): string | undefined {
+    const fieldText = this.fieldText(field);
     if (fieldText === undefined || fieldText === '') return undefined;
-    if (this.isHeaderEncodingField(location.field)) {
-      const whole = (location.repetition ?? 1) === 1 && (location.component ?? 1) === 1;
-      return whole && (location.subcomponent ?? 1) === 1 ? fieldText : undefined;
+    if (this.isHeaderEncodingField(field)) {
+      const whole = (repetition ?? 1) === 1 && (component ?? 1) === 1;
+      return whole && (subcomponent ?? 1) === 1 ? fieldText : undefined;
     }
 
-    let text = fieldText;
+    // The parts are found by offset inside the field text, so that reading one value neither
+    // splits the field nor searches past its end.
+    const range: PartRange = { start: 0, end: fieldText.length };
     // Components live inside one repetition, so a path naming a component reads the first
     // repetition when it names none.
-    const repetitionNumber =
-      location.repetition ?? (location.component === undefined ? undefined : 1);
-    if (repetitionNumber !== undefined) {
-      const repetition = text.split(this.delimiters.repetition)[repetitionNumber - 1];
-      if (repetition === undefined) return undefined;
-      text = repetition;
+    const repetitionNumber = repetition ?? (component === undefined ? undefined : 1);
+    if (
+      repetitionNumber !== undefined &&
+      !findPart(fieldText, range, this.delimiters.repetition, repetitionNumber)
+    ) {
+      return undefined;
     }
-    if (location.component !== undefined) {
-      const component = text.split(this.delimiters.component)[location.component - 1];
-      if (component === undefined) return undefined;
-      text = component;
+    if (
+      component !== undefined &&
+      !findPart(fieldText, range, this.delimiters.component, component)
+    ) {
+      return undefined;
     }
-    if (location.subcomponent !== undefined) {
-      const subcomponent = this.splitSubcomponents(text)[location.subcomponent - 1];
-      if (subcomponent === undefined) return undefined;
-      text = subcomponent;
+    if (subcomponent !== undefined && !this.findSubcomponent(fieldText, range, subcomponent)) {
+      return undefined;
     }
-    return text === '' ? undefined : text;
+    return range.start === range.end ? undefined : fieldText.slice(range.start, range.end);
   }
 
   /** `getAll` for a location already parsed; the location's repetition is ignored. */
   repetitionsAt(location: Hl7FieldLocation, options?: Hl7ReadOptions): Hl7Value[] {
-    const fieldText = this.fields()[location.field];
+    const fieldText = this.fieldText(location.field);
     if (fieldText === undefined || fieldText === '') return [];
     if (this.isHeaderEncodingField(location.field)) return [this.valueAt(location)];
 
-    const count = fieldText.split(this.delimiters.repetition).length;
+    const count = countParts(fieldText, this.delimiters.repetition);
     const values: Hl7Value[] = [];
     for (let repetition = 1; repetition <= count; repetition++) {
       values.push(this.valueAt({ ...location, repetition }, options));
@@ -179,6 +201,17 @@ export class Hl7Segment {
     }
   }
 
+  /**
+   * True when the encoded text of the fields contains `text`. MSH-1 and MSH-2 (and those of FHS
+   * and BHS) are left out, as `leaves` leaves them out.
+   */
+  fieldsContain(text: string): boolean {
+    // Values start after the first field separator, or in a header after the one ending MSH-2.
+    const separator = this.delimiters.field;
+    const found = this.text.indexOf(separator, this.isHeader ? 4 : 0);
+    return found >= 0 && this.text.includes(text, found + separator.length);
+  }
+
   /** Return the encoded text of each field, indexed by field number; index 0 is the segment id. */
   encodedFields(): readonly string[] {
     return this.fields();
@@ -187,6 +220,9 @@ export class Hl7Segment {
   private decodeLeaf(leaf: string | undefined, options: Hl7ReadOptions | undefined): Hl7Value {
     if (leaf === undefined) return undefined;
     if (leaf === HL7_NULL) return null;
+    // Most values hold no escape character, and unescapeHl7 returns those as they are.
+    const escape = this.delimiters.escape;
+    if (escape === undefined || !leaf.includes(escape)) return leaf;
     return unescapeHl7(leaf, this.delimiters, options);
   }
 
@@ -195,12 +231,31 @@ export class Hl7Segment {
     return separator === undefined ? [component] : component.split(separator);
   }
 
-  private isHeaderEncodingField(field: number): boolean {
-    return field <= 2 && this.isHeader();
+  /** Narrow `range` to a subcomponent; without a subcomponent separator the component is the only one. */
+  private findSubcomponent(text: string, range: PartRange, subcomponent: number): boolean {
+    const separator = this.delimiters.subcomponent;
+    if (separator === undefined) return subcomponent === 1;
+    return findPart(text, range, separator, subcomponent);
   }
 
-  private isHeader(): boolean {
-    return HEADER_SEGMENT_IDS.has(this.id) && this.text.charAt(3) === this.delimiters.field;
+  /** Return the field separators found so far, created on the first read because most segments are never read. */
+  private get fieldSeparators(): FieldSeparators {
+    this.separators ??= new FieldSeparators(this.text, this.delimiters.field, this.isHeader);
+    return this.separators;
+  }
+
+  private isHeaderEncodingField(field: number): boolean {
+    return field <= 2 && this.isHeader;
+  }
+
+  /** Return the encoded text of one field, or undefined when the segment has fewer fields. */
+  private fieldText(field: number): string | undefined {
+    if (this.fieldTexts !== undefined) return this.fieldTexts[field];
+    if (!Number.isInteger(field) || field < 0) return undefined;
+    if (field === 1 && this.isHeader) return this.delimiters.field;
+    const start = this.fieldSeparators.fieldStart(field);
+    if (start < 0) return undefined;
+    return this.text.slice(start, this.fieldSeparators.fieldEnd(field));
   }
 
   /** Field texts indexed by field number; index 0 is the segment id. */
@@ -211,7 +266,7 @@ export class Hl7Segment {
 
   private splitFields(): string[] {
     const separator = this.delimiters.field;
-    if (!this.isHeader()) return this.text.split(separator);
+    if (!this.isHeader) return this.text.split(separator);
     // MSH|^~\&|... : the separator after the id is MSH-1 itself, so splitting starts after it.
     const [encodingCharacters = '', ...rest] = this.text.slice(4).split(separator);
     return [this.id, separator, encodingCharacters, ...rest];

@@ -1,6 +1,12 @@
 import type { MessageFinding } from './finding';
+import type { RequiredHeaderValues } from './header-values';
 import type { Hl7Message } from './message';
+import { parseHl7FieldPath } from './path';
+import type { Hl7Value } from './segment';
 import { isKnownSegmentId, isZSegment } from './segment-ids';
+
+const TRIGGER_EVENT = parseHl7FieldPath('9.2');
+const MESSAGE_STRUCTURE = parseHl7FieldPath('9.3');
 
 /** HL7 v2 versions MSH-12.1 may name. */
 const KNOWN_VERSIONS: ReadonlySet<string> = new Set([
@@ -101,9 +107,12 @@ const STRUCTURE_BY_EVENT: Readonly<Record<string, string>> = {
  * structure does not contain, required segments that are missing or out of order, and an
  * MSH-12 version this parser does not know. Findings are advisory: every segment stays in place.
  */
-export function checkMessageStructure(message: Hl7Message): MessageFinding[] {
+export function checkMessageStructure(
+  message: Hl7Message,
+  header: Pick<RequiredHeaderValues, 'messageCode' | 'versionId'>,
+): MessageFinding[] {
   const findings: MessageFinding[] = [];
-  const version = message.get('MSH-12.1');
+  const version = header.versionId;
   if (version && !KNOWN_VERSIONS.has(version.trim())) {
     findings.push({
       code: 'unknown-version',
@@ -122,12 +131,12 @@ export function checkMessageStructure(message: Hl7Message): MessageFinding[] {
     });
   });
 
-  const name = structureName(message);
+  const name = structureName(message, header.messageCode);
   const expected = name === undefined ? undefined : STRUCTURES[name];
   if (name === undefined || expected === undefined) return findings;
 
   message.segments.forEach((segment, index) => {
-    if (isZSegment(segment.id) || expected.allowed.has(segment.id)) return;
+    if (expected.allowed.has(segment.id) || isZSegment(segment.id)) return;
     if (!isKnownSegmentId(segment.id)) return;
     findings.push({
       code: 'unexpected-segment',
@@ -163,11 +172,11 @@ export function checkMessageStructure(message: Hl7Message): MessageFinding[] {
  * Find the message structure: MSH-9.3 when present, else the one MSH-9.1 and MSH-9.2 imply.
  * Returns undefined when it is not one of `STRUCTURES`.
  */
-function structureName(message: Hl7Message): string | undefined {
-  const declared = message.get('MSH-9.3')?.trim();
+function structureName(message: Hl7Message, messageCode: Hl7Value): string | undefined {
+  const declared = message.header.valueAt(MESSAGE_STRUCTURE)?.trim();
   if (declared) return STRUCTURES[declared] === undefined ? undefined : declared;
-  const code = message.get('MSH-9.1')?.trim();
+  const code = messageCode?.trim();
   if (code === 'ACK') return 'ACK';
-  const event = message.get('MSH-9.2')?.trim();
+  const event = message.header.valueAt(TRIGGER_EVENT)?.trim();
   return code && event ? STRUCTURE_BY_EVENT[`${code}_${event}`] : undefined;
 }

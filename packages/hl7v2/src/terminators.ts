@@ -1,5 +1,6 @@
-import type { Hl7Position, Hl7Warning } from './issues';
-import type { ScannedSegment, SegmentTerminator } from './scan';
+import { extendPosition, type Hl7Position, type Hl7Warning } from './issues';
+import { formatSegmentLabel } from './path';
+import type { ScannedSegment } from './scan';
 
 /** Segment terminator conditions: accepted with a warning in lenient mode, rejected in strict mode. */
 export type TerminatorCode =
@@ -27,7 +28,8 @@ export const TERMINATOR_HINT = 'End every segment with a single CR, or parse in 
 
 export interface LabeledSegment {
   segment: ScannedSegment;
-  label: string;
+  /** 1-based count of segments with this id up to this one, which gives the label (`OBX[3]`). */
+  occurrence: number;
   /** 0-based index in its message; undefined for envelope segments. */
   segmentIndex?: number;
 }
@@ -39,16 +41,18 @@ export function findTerminatorIssues(
   base: Hl7Position = {},
 ): TerminatorIssue[] {
   const issues: TerminatorIssue[] = [];
-  for (const { segment, label, segmentIndex } of segments) {
-    const position: Hl7Position = { ...base, line: segment.line, segment: label };
-    if (segmentIndex !== undefined) position.segmentIndex = segmentIndex;
+  for (const labeled of segments) {
+    const { segment } = labeled;
+    // Nearly every segment ends in a single CR, so positions are built for the others only.
+    if (segment.terminator === 'CR' && segment.innerBreaks === 0) continue;
+    const position = segmentPosition(labeled, base);
     if (segment.terminator === 'LF') issues.push({ code: 'segment-terminator-lf', position });
     if (segment.terminator === 'CRLF') issues.push({ code: 'segment-terminator-crlf', position });
     if (segment.terminator === 'none') issues.push({ code: 'missing-final-terminator', position });
     if (segment.innerBreaks > 0) issues.push({ code: 'line-break-in-segment', position });
   }
   for (const line of emptySegmentLines) {
-    issues.push({ code: 'empty-segment', position: { ...base, line } });
+    issues.push({ code: 'empty-segment', position: extendPosition(base, { line }) });
   }
   return issues;
 }
@@ -60,21 +64,31 @@ export function findTerminatorIssues(
  * so memory does not grow with the input.
  */
 export class TerminatorSummary {
-  private readonly issues = new Map<TerminatorCode, { position: Hl7Position; count: number }>();
-  private readonly firstByTerminator = new Map<SegmentTerminator, Hl7Position>();
+  /** Created with the first condition, because most inputs have none. */
+  private issues: Map<TerminatorCode, { position: Hl7Position; count: number }> | undefined;
+  /** The earliest segment ending with each terminator; its position is built only if a warning names it. */
+  private readonly firstByTerminator: { [kind in 'CR' | 'LF' | 'CRLF']?: SegmentPlace } = {};
+  private terminatorKinds = 0;
 
   noteSegments(segments: readonly LabeledSegment[], base: Hl7Position): void {
-    for (const { segment, label, segmentIndex } of segments) {
+    for (const labeled of segments) {
+      const { segment } = labeled;
       if (segment.terminator === 'none') continue;
-      const seen = this.firstByTerminator.get(segment.terminator);
-      if (seen !== undefined && lineOf(seen) <= segment.line) continue;
-      const position: Hl7Position = { ...base, line: segment.line, segment: label };
-      if (segmentIndex !== undefined) position.segmentIndex = segmentIndex;
-      this.firstByTerminator.set(segment.terminator, position);
+      const seen = this.firstByTerminator[segment.terminator];
+      if (seen !== undefined && seen.line <= segment.line) continue;
+      if (seen === undefined) this.terminatorKinds += 1;
+      this.firstByTerminator[segment.terminator] = {
+        line: segment.line,
+        id: segment.id,
+        occurrence: labeled.occurrence,
+        segmentIndex: labeled.segmentIndex,
+        base,
+      };
     }
   }
 
   noteIssue(issue: TerminatorIssue): void {
+    this.issues ??= new Map();
     const seen = this.issues.get(issue.code);
     if (seen === undefined) {
       this.issues.set(issue.code, { position: issue.position, count: 1 });
@@ -85,7 +99,8 @@ export class TerminatorSummary {
   }
 
   warnings(): Hl7Warning[] {
-    const warnings: Hl7Warning[] = [...this.issues]
+    if (this.issues === undefined && this.terminatorKinds < 2) return [];
+    const warnings: Hl7Warning[] = [...(this.issues ?? [])]
       .sort(([, left], [, right]) => lineOf(left.position) - lineOf(right.position))
       .map(([code, { position, count }]) => ({
         code,
@@ -96,19 +111,40 @@ export class TerminatorSummary {
 
     // The terminator of the earliest segment is the input's own; the earliest segment using
     // another one is where the mix starts.
-    const kinds = [...this.firstByTerminator].sort(
-      ([, left], [, right]) => lineOf(left) - lineOf(right),
-    );
+    const kinds = Object.entries(this.firstByTerminator);
+    kinds.sort(([, left], [, right]) => left.line - right.line);
     const mixed = kinds[1];
     if (mixed !== undefined) {
       warnings.push({
         code: 'mixed-segment-terminators',
         reason: `the input mixes ${kinds.map(([kind]) => kind).join(', ')} segment terminators (accepted in lenient mode)`,
-        position: mixed[1],
+        position: placePosition(mixed[1]),
       });
     }
     return warnings;
   }
+}
+
+/** The parts of a segment's position, kept instead of the segment so that its input can be released. */
+interface SegmentPlace {
+  line: number;
+  id: string;
+  occurrence: number;
+  segmentIndex: number | undefined;
+  base: Hl7Position;
+}
+
+function segmentPosition(
+  { segment, occurrence, segmentIndex }: LabeledSegment,
+  base: Hl7Position,
+): Hl7Position {
+  return placePosition({ line: segment.line, id: segment.id, occurrence, segmentIndex, base });
+}
+
+function placePosition({ line, id, occurrence, segmentIndex, base }: SegmentPlace): Hl7Position {
+  const position = extendPosition(base, { line, segment: formatSegmentLabel(id, occurrence) });
+  if (segmentIndex !== undefined) position.segmentIndex = segmentIndex;
+  return position;
 }
 
 function lineOf(position: Hl7Position): number {
