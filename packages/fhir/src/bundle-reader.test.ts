@@ -103,6 +103,54 @@ describe('readFhirJson', () => {
   });
 
   it.each([
+    {
+      case: 'its response.lastModified',
+      bundleTimestamp: '2026-01-01T00:00:00Z',
+      response: { status: '204', lastModified: '2026-02-03T04:05:06+01:00' },
+      deletedAt: '2026-02-03T04:05:06+01:00',
+    },
+    { case: 'the Bundle.timestamp', bundleTimestamp: '2026-01-01T00:00:00Z', response: undefined, deletedAt: '2026-01-01T00:00:00Z' },
+    { case: 'nothing when the bundle gives no time', bundleTimestamp: undefined, response: undefined, deletedAt: undefined },
+  ])('dates a DELETE entry by $case', ({ bundleTimestamp, response, deletedAt }) => {
+    const text = JSON.stringify({
+      resourceType: 'Bundle',
+      type: 'history',
+      ...(bundleTimestamp ? { timestamp: bundleTimestamp } : {}),
+      entry: [{ request: { method: 'DELETE', url: 'Patient/p1' }, ...(response ? { response } : {}) }],
+    });
+    const result = readFhirJson(text, { file: FILE });
+
+    expect(result.problems).toEqual([]);
+    expect(result.resources[0]?.deletedAt).toBe(deletedAt);
+  });
+
+  it('warns about a delete time that is not an instant and falls back', () => {
+    const text = JSON.stringify({
+      resourceType: 'Bundle',
+      type: 'transaction',
+      timestamp: '2026-01-01',
+      entry: [
+        { request: { method: 'DELETE', url: 'Patient/p1' }, response: { status: '204', lastModified: 'yesterday' } },
+        { request: { method: 'DELETE', url: 'Patient/p2' } },
+      ],
+    });
+    const result = readFhirJson(text, { file: FILE });
+
+    expect(result.resources.map((entry) => entry.deletedAt)).toEqual([undefined, undefined]);
+    expect(result.problems.map(located)).toEqual([
+      { severity: 'warning', code: 'invalid-delete-time', file: FILE, field: 'Bundle.timestamp' },
+      {
+        severity: 'warning',
+        code: 'invalid-delete-time',
+        file: FILE,
+        record: 0,
+        field: 'Bundle.entry[0].response.lastModified',
+      },
+    ]);
+    expect(result.problems.map((problem) => problem.reason).join(' ')).not.toContain('yesterday');
+  });
+
+  it.each([
     { case: 'conditional delete', url: 'Patient?identifier=http://example.org/mrn|123' },
     { case: 'type only', url: 'Patient' },
     { case: 'missing url', url: undefined },

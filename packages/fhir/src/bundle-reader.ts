@@ -1,4 +1,5 @@
 import { resolveBundleReferences, type FullUrlTargets } from './bundle-references';
+import { parseFhirInstant } from './fhir-dates';
 import { findJsonSyntaxError } from './json-syntax';
 import { isFhirProblem, type FhirProblem } from './problems';
 import { checkResourceShape, describeJsonType } from './resource-check';
@@ -17,7 +18,8 @@ const DELETE_TARGET = /(?:^|\/)([A-Z][A-Za-z]*)\/([A-Za-z0-9.-]{1,64})$/;
  * collection, searchset, ...) or a single resource.
  *
  * Each Bundle entry becomes one `FhirEntry`; an entry whose request is
- * `DELETE Type/id` becomes a deleted entry with a `{ resourceType, id }` stub.
+ * `DELETE Type/id` becomes a deleted entry with a `{ resourceType, id }` stub,
+ * dated by its `response.lastModified`, else by the `Bundle.timestamp`.
  * References to `urn:uuid:` or `urn:oid:` fullUrls are rewritten to the named
  * entry's `Type/id`. An entry that is not a resource is reported and skipped,
  * and the other entries are still read. Invalid JSON yields one problem with
@@ -89,10 +91,18 @@ function readBundleEntries(bundle: JsonObject, file: string): FhirReadResult {
     return { resources, problems };
   }
 
+  const bundleTime = new BundleTime(bundle, file, problems);
   rawEntries.forEach((rawEntry: unknown, position) => {
     const read = readEntry(rawEntry, position, file);
-    if (isFhirProblem(read)) problems.push(read);
-    else resources.push(read);
+    if (isFhirProblem(read)) {
+      problems.push(read);
+      return;
+    }
+    if (read.deleted) {
+      const deletedAt = bundleTime.deleteTimeOf(rawEntry as JsonObject, position);
+      if (deletedAt !== undefined) read.deletedAt = deletedAt;
+    }
+    resources.push(read);
   });
 
   const targets = collectFullUrlTargets(resources, file, problems);
@@ -189,4 +199,54 @@ function collectFullUrlTargets(
     );
   }
   return targets;
+}
+
+/**
+ * Dates DELETE entries, which carry no meta of their own: by the entry's
+ * `response.lastModified` (as history bundles give it), else by the
+ * `Bundle.timestamp`. A value that is not a FHIR instant is reported as a
+ * warning, once for the Bundle.timestamp, and not used.
+ */
+class BundleTime {
+  private timestamp: string | undefined;
+  private timestampChecked = false;
+
+  constructor(
+    private readonly bundle: JsonObject,
+    private readonly file: string,
+    private readonly problems: FhirProblem[],
+  ) {}
+
+  deleteTimeOf(rawEntry: JsonObject, position: number): string | undefined {
+    const response = isJsonObject(rawEntry['response']) ? rawEntry['response'] : undefined;
+    const lastModified = response?.['lastModified'];
+    if (lastModified !== undefined) {
+      const field = `Bundle.entry[${position}].response.lastModified`;
+      const valid = this.validInstant(lastModified, field, position);
+      if (valid !== undefined) return valid;
+    }
+    return this.bundleTimestamp();
+  }
+
+  private bundleTimestamp(): string | undefined {
+    if (!this.timestampChecked) {
+      this.timestampChecked = true;
+      const value = this.bundle['timestamp'];
+      if (value !== undefined) this.timestamp = this.validInstant(value, 'Bundle.timestamp');
+    }
+    return this.timestamp;
+  }
+
+  private validInstant(value: unknown, field: string, record?: number): string | undefined {
+    if (typeof value === 'string' && parseFhirInstant(value) !== undefined) return value;
+    this.problems.push({
+      severity: 'warning',
+      code: 'invalid-delete-time',
+      file: this.file,
+      ...(record === undefined ? {} : { record }),
+      field,
+      reason: `${field} is not a FHIR instant (YYYY-MM-DDThh:mm:ss with a zone), so a DELETE entry cannot be dated by it`,
+    });
+    return undefined;
+  }
 }

@@ -43,3 +43,8 @@ export {
   type ViewDefinitionIssue,
   type ViewRow,
 } from './views';
+export { mapClinicalRows } from './map-entry';
+export { readResourceIdentity, type ResourceIdentity } from './resource-identity';
+export { VIEW_DATABASE, VIEW_LINEAGE_COLUMNS, deriveViewDataset, viewTableName } from './view-dataset';
+export { createFhirViewTable, type FhirViewTable } from './view-table';
+export { compileFhirViews, FhirViewSet, type CompileFhirViewsOptions, type FhirViewSource } from './view-set';

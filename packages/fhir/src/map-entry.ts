@@ -1,7 +1,7 @@
 import { buildFhirResourceRow } from './map-resource-row';
 import { buildObservationRows } from './map-observation';
 import { buildPatientRow } from './map-patient';
-import { readResourceIdentity } from './resource-identity';
+import { readResourceIdentity, type ResourceIdentity } from './resource-identity';
 import type { FhirMappedRows, FhirMappingContext } from './rows';
 import type { FhirEntry } from './types';
 
@@ -18,19 +18,27 @@ import type { FhirEntry } from './types';
  */
 export function mapFhirEntry(entry: FhirEntry, context: FhirMappingContext): FhirMappedRows {
   const identity = readResourceIdentity(entry, context);
-  const rows: FhirMappedRows = {
+  return {
     resources: [buildFhirResourceRow(entry, identity, context)],
-    patients: [],
-    observations: [],
+    ...mapClinicalRows(entry, identity, context),
   };
+}
 
+/**
+ * Maps an entry whose identity was already read to its clinical.patients or
+ * clinical.observations rows only. Throws `FhirMappingError` as `mapFhirEntry` does.
+ */
+export function mapClinicalRows(
+  entry: FhirEntry,
+  identity: ResourceIdentity,
+  context: FhirMappingContext,
+): Pick<FhirMappedRows, 'patients' | 'observations'> {
   switch (identity.resourceType) {
     case 'Patient':
-      rows.patients.push(buildPatientRow(entry, identity, context));
-      break;
+      return { patients: [buildPatientRow(entry, identity, context)], observations: [] };
     case 'Observation':
-      rows.observations.push(...buildObservationRows(entry, identity, context));
-      break;
+      return { patients: [], observations: buildObservationRows(entry, identity, context) };
+    default:
+      return { patients: [], observations: [] };
   }
-  return rows;
 }

@@ -6,13 +6,15 @@ import type { FhirEntry } from './types';
  * Maps any entry, deleted ones included, to its raw.fhir_resources row.
  * `resource_json` is the resource as read, after bundle references were resolved;
  * a deleted entry stores its `{ resourceType, id }` stub.
+ * Pass the identity when it was already read, so the resource is not hashed twice.
  * Throws `FhirMappingError` when meta has the wrong shape.
  */
 export function mapFhirResourceRow(
   entry: FhirEntry,
   context: FhirMappingContext,
+  identity: ResourceIdentity = readResourceIdentity(entry, context),
 ): FhirResourcesRow {
-  return buildFhirResourceRow(entry, readResourceIdentity(entry, context), context);
+  return buildFhirResourceRow(entry, identity, context);
 }
 
 export function buildFhirResourceRow(

@@ -16,6 +16,8 @@ export type FhirProblemCode =
   | 'missing-resource-type'
   /** A DELETE entry's `request.url` does not name one resource as `Type/id`. */
   | 'invalid-delete-url'
+  /** The `response.lastModified` of a DELETE entry, or the `Bundle.timestamp`, is not a FHIR instant, so the delete gets no time from it. */
+  | 'invalid-delete-time'
   /** A `urn:uuid:` or `urn:oid:` reference names no entry with an id in the same bundle. */
   | 'unresolved-reference'
   /** Two bundle entries share a `fullUrl`, so references to it are ambiguous. */

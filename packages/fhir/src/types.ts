@@ -27,6 +27,11 @@ export interface FhirEntry {
   deleted: boolean;
   /** The resource a deleted entry removes, parsed from `Bundle.entry.request.url`. */
   deletedRef?: { resourceType: string; id: string };
+  /**
+   * When a deleted entry's delete happened, as a FHIR instant: its `response.lastModified`
+   * (a history bundle gives one), else the `Bundle.timestamp`. Absent when the bundle has neither.
+   */
+  deletedAt?: string;
 }
 
 /** Everything read from one document: the resources and the problems, in input order. */

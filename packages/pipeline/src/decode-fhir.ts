@@ -1,60 +1,38 @@
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import {
-  FhirMappingError,
-  isFhirProblem,
-  isGzip,
-  mapFhirEntry,
-  mapFhirResourceRow,
-  readFhirJson,
-  readNdjson,
-  type FhirEntry,
-  type FhirProblem,
-} from '@carelake/fhir';
-import { addRows, emptyDecodedFile, type DecodeContext, type DecodedFile } from './decoded-file';
+import { isFhirProblem, isGzip, readFhirJson, readNdjson, type FhirProblem } from '@carelake/fhir';
+import { FhirEntryDecoder } from './decode-fhir-entry';
+import { emptyDecodedFile, type DecodeContext, type DecodedFile } from './decoded-file';
 
-/** Decode a FHIR JSON document (a Bundle or one resource) or an NDJSON file, gzipped or not. */
+/**
+ * Decode a FHIR JSON document (a Bundle or one resource) or an NDJSON file, gzipped or not.
+ * NDJSON is read line by line and each resource is mapped as it is read, so no list of the
+ * file's resources is built. A bad line goes to quarantine with its line number, and the
+ * following lines are still read. A JSON document is parsed whole, as JSON requires.
+ *
+ * NOTE: the rows of one file are kept until the runner commits them, because a file is the
+ * unit of the ingest ledger; a file's rows must therefore fit in memory.
+ */
 export async function decodeFhir(bytes: Uint8Array, ndjson: boolean, context: DecodeContext): Promise<DecodedFile> {
   const decoded = emptyDecodedFile();
+  const entries = new FhirEntryDecoder(decoded, context, ndjson);
+  // A view of the landed bytes, not a copy.
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
   if (!ndjson) {
-    const text = Buffer.from(bytes).toString('utf8');
-    const result = readFhirJson(text, { file: context.landingKey });
+    const result = readFhirJson(buffer.toString('utf8'), { file: context.landingKey });
     for (const problem of result.problems) addProblem(decoded, problem);
-    for (const entry of result.resources) addEntry(decoded, entry, context);
+    for (const entry of result.resources) entries.add(entry);
     return decoded;
   }
 
-  const body = Readable.from([Buffer.from(bytes)]);
+  const body = Readable.from([buffer]);
   const chunks = isGzip(bytes) ? body.pipe(createGunzip()) : body;
   for await (const item of readNdjson(chunks, { file: context.landingKey })) {
     if (isFhirProblem(item)) addProblem(decoded, item);
-    else addEntry(decoded, item, context);
+    else entries.add(item);
   }
   return decoded;
-}
-
-/**
- * Map one resource to its rows. When the clinical mapping rejects it, the raw
- * row is still kept, so nothing the source sent is lost, and the rejection
- * goes to quarantine with the element it names.
- */
-function addEntry(decoded: DecodedFile, entry: FhirEntry, context: DecodeContext): void {
-  decoded.records++;
-  const mappingContext = { sourceFile: context.landingKey, ingestedAt: context.ingestedAt };
-  try {
-    const rows = mapFhirEntry(entry, mappingContext);
-    addRows(decoded, 'raw.fhir_resources', rows.resources);
-    addRows(decoded, 'clinical.patients', rows.patients);
-    addRows(decoded, 'clinical.observations', rows.observations);
-  } catch (error) {
-    if (!(error instanceof FhirMappingError)) throw error;
-    addRows(decoded, 'raw.fhir_resources', [mapFhirResourceRow(entry, mappingContext)]);
-    decoded.problems.push({
-      position: { record: entry.position, ...(error.position?.field ? { field: error.position.field } : {}) },
-      reason: `map: ${error.message}`,
-    });
-  }
 }
 
 function addProblem(decoded: DecodedFile, problem: FhirProblem): void {

@@ -1,4 +1,5 @@
 import type { ErrorPosition, Row } from '@carelake/core';
+import type { ConformanceChecker, FhirViewSet } from '@carelake/fhir';
 import type { ControlIdRegistry, Hl7MappingSet } from '@carelake/hl7v2';
 
 /** A problem a decoder found in one part of a file; that part goes to quarantine. */
@@ -36,7 +37,10 @@ export interface DecodedFile {
   problems: DecodeProblem[];
   /** Count of every warning, the parser's and the mappings'. */
   warnings: number;
-  /** The HL7 v2 mapping warnings with their positions: values mapped to null, reused control ids. */
+  /**
+   * The warnings worth logging one by one, with their positions: HL7 v2 values mapped to null,
+   * reused control ids, and FHIR conformance issues under `decode.conformance: warn`.
+   */
   mappingWarnings: DecodeWarning[];
   /** Attachments the rows refer to, once per key. */
   attachments: DecodedAttachment[];
@@ -50,6 +54,12 @@ export interface DecodeContext {
   hl7Mappings?: Hl7MappingSet;
   /** One registry for the whole run, so that a control id reused across files is noticed. */
   controlIds?: ControlIdRegistry;
+  /** The pipeline's `decode.conformance`; `reject` when left out. */
+  conformance?: 'reject' | 'warn' | 'off';
+  /** One FHIR conformance checker for the whole run; the decoder creates one when left out. */
+  conformanceChecker?: ConformanceChecker;
+  /** The compiled views of the pipeline's fhir.* outputs (`loadFhirViews`); no view rows when left out. */
+  fhirViews?: FhirViewSet;
 }
 
 export function addRows(decoded: DecodedFile, table: string, rows: readonly Row[]): void {

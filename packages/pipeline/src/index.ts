@@ -12,3 +12,4 @@ export * from './runner';
 export * from './mllp-intake';
 export * from './source-files';
 export * from './hl7-mappings';
+export * from './fhir-views';

@@ -55,6 +55,14 @@ export const pipelineSchema = z
               `${JSON.stringify(issue.input)} is not an IANA time zone name; use one such as America/Chicago, Europe/Amsterdam or UTC`,
           })
           .optional(),
+        /**
+         * Handling of a FHIR resource that breaks the R4 structure rules (an `error` issue of
+         * the conformance checker). `reject`: it goes to quarantine and reaches no clinical or view
+         * table, while its raw.fhir_resources row is kept. `warn`: it is mapped, and each issue is
+         * counted and logged as a warning. `off`: resources are not checked. Left out: `reject`
+         * (`DEFAULT_FHIR_CONFORMANCE`).
+         */
+        conformance: z.enum(['reject', 'warn', 'off']).optional(),
       })
       .strict()
       .default({ format: 'auto', mode: 'lenient' }),
@@ -63,6 +71,12 @@ export const pipelineSchema = z
      * out: `mappings/hl7v2` beside the pipeline file, else the mappings the repository ships.
      */
     map: z.array(z.string().min(1)).min(1).optional(),
+    /**
+     * SQL-on-FHIR ViewDefinition files (`*.view.json`), or folders of them, relative to the pipeline
+     * file. A view named X writes table fhir.X when fhir.X is one of the outputs. Left out:
+     * `views/fhir` beside the pipeline file, else the views the repository ships.
+     */
+    views: z.array(z.string().min(1)).min(1).optional(),
     outputs: z.array(tableName).min(1),
     /** Rows collected across files before one commit per table. */
     batchRows: z.number().int().min(1).max(10_000_000).default(100_000),
@@ -70,6 +84,17 @@ export const pipelineSchema = z
   .strict();
 
 export type PipelineDefinition = z.output<typeof pipelineSchema>;
+
+/**
+ * `decode.conformance` when a pipeline file leaves it out. `reject` keeps resources that break
+ * the FHIR R4 rules out of the tables analysts trust, and loses nothing: their raw rows stay.
+ */
+export const DEFAULT_FHIR_CONFORMANCE = 'reject';
+
+/** Returns the pipeline's `decode.conformance`, or the default. */
+export function fhirConformanceOf(pipeline: PipelineDefinition): 'reject' | 'warn' | 'off' {
+  return pipeline.decode.conformance ?? DEFAULT_FHIR_CONFORMANCE;
+}
 
 export interface LoadedPipeline extends PipelineDefinition {
   file: string;

@@ -8,17 +8,19 @@ import {
   type Principal,
   type Row,
 } from '@carelake/core';
+import { createConformanceChecker, type ConformanceChecker, type FhirViewSet } from '@carelake/fhir';
 import { ControlIdRegistry, type Hl7MappingSet } from '@carelake/hl7v2';
 import { ObjectExistsError } from '@carelake/storage';
 import { currentDatasetOf, validateRow } from '@carelake/tables';
 import { decodeLandedFile, formatOfFile } from './decode';
 import type { DecodedAttachment } from './decoded-file';
+import { loadFhirViews, writesFhirViews } from './fhir-views';
 import { loadHl7Mappings } from './hl7-mappings';
 import { requireDataset } from './datasets';
 import { IngestLedger, type LedgerEntry } from './ledger';
 import { landFile, type LandedFile } from './landing';
 import type { Lake } from './lake';
-import type { LoadedPipeline } from './pipeline-file';
+import { fhirConformanceOf, type LoadedPipeline } from './pipeline-file';
 import { quarantine } from './quarantine';
 import { registerTable } from './register';
 import { listSourceFiles } from './source-files';
@@ -43,14 +45,17 @@ export interface RunSummary {
   rowsByTable: Record<string, number>;
   rowsSkippedAsDuplicate: number;
   quarantined: number;
-  /** Parser and mapping warnings: values mapped to null, reused control ids, repaired framing. */
+  /** Parser, mapping and conformance warnings: values mapped to null, reused control ids, repaired framing, FHIR conformance issues. */
   warnings: number;
   durationMs: number;
 }
 
-/** What every file of one run shares: compiled mappings and the control ids seen so far. */
+/** State that every file of one run shares: compiled mappings and views, and the control ids seen so far. */
 interface RunState {
   hl7Mappings: Hl7MappingSet | undefined;
+  fhirViews: FhirViewSet | undefined;
+  /** Created for the first FHIR file, unless `decode.conformance` is `off`. */
+  conformanceChecker: ConformanceChecker | undefined;
   controlIds: ControlIdRegistry;
   logger: Logger;
   /** `ingested_at` of the file decoded last; each file's is later, so that ties follow arrival. */
@@ -78,7 +83,11 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunSumma
   const principal = options.principal ?? RUNNER;
   const logger = (options.logger ?? silentLogger).child({ pipeline: pipeline.name });
   const started = performance.now();
-  const outputs = pipeline.outputs.map((table) => requireDataset(options.datasets, table));
+  // Mapping and view files are compiled before any file lands, so a broken one stops the run at once.
+  const fhirViews = writesFhirViews(pipeline) ? loadFhirViews(pipeline, options.datasets) : undefined;
+  const outputs = pipeline.outputs.map(
+    (table) => fhirViews?.find(table)?.dataset ?? requireDataset(options.datasets, table),
+  );
   const ledger = new IngestLedger(lake.store, pipeline.name);
 
   const summary: RunSummary = {
@@ -94,9 +103,10 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunSumma
     warnings: 0,
     durationMs: 0,
   };
-  // Mapping files are compiled before any file lands, so a broken one stops the run at once.
   const state: RunState = {
     hl7Mappings: pipeline.decode.format === 'fhir' ? undefined : loadHl7Mappings(pipeline, options.datasets),
+    fhirViews,
+    conformanceChecker: undefined,
     // NOTE: control ids are compared within one run; a reuse across runs is stored without a warning.
     controlIds: new ControlIdRegistry(),
     logger,
@@ -195,16 +205,21 @@ async function decodeAndStage(
   // Versions with the same event time are ordered by ingested_at, and a clock can return the same
   // millisecond for several files, so each file gets a time after the previous one's.
   state.lastIngestedAt = Math.max(lake.clock.now().getTime(), state.lastIngestedAt + 1);
+  const conformance = fhirConformanceOf(pipeline);
+  if (format === 'fhir' && conformance !== 'off') state.conformanceChecker ??= createConformanceChecker();
   const decoded = await decodeLandedFile(format, bytes, {
     landingKey: landed.landingKey,
     ingestedAt: new Date(state.lastIngestedAt),
     mode: pipeline.decode.mode,
     ...(state.hl7Mappings ? { hl7Mappings: state.hl7Mappings } : {}),
     controlIds: state.controlIds,
+    conformance,
+    ...(state.conformanceChecker ? { conformanceChecker: state.conformanceChecker } : {}),
+    ...(state.fhirViews ? { fhirViews: state.fhirViews } : {}),
   });
   await storeAttachments(options, decoded.attachments);
   for (const warning of decoded.mappingWarnings) {
-    state.logger.debug({ code: warning.code, position: warning.position }, 'mapping warning');
+    state.logger.debug({ code: warning.code, position: warning.position }, 'decode warning');
   }
 
   const file: PendingFile = {
