@@ -60,6 +60,14 @@ describe('compileFhirViews', () => {
     expect(error.issues.map((issue) => issue.keyPath)).toEqual(['/work/views/people.view.json: select[0].column[1].path']);
   });
 
+  it('rejects a path to an element FHIR R4 does not define', () => {
+    const typo = { ...patientView, select: [{ column: [{ name: 'born', path: 'birthDat' }] }] };
+    const error = compileError([source('/work/views/people.view.json', typo)]);
+
+    expect(error.issues.map((issue) => issue.keyPath)).toEqual(['/work/views/people.view.json: select[0].column[0].path']);
+    expect(error.issues[0]?.message).toMatch(/fix the path to an element FHIR R4 defines/);
+  });
+
   it.each([
     {
       case: 'invalid JSON',

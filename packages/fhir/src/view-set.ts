@@ -155,7 +155,17 @@ function compileViewTable(
 ): FhirViewTable | undefined {
   const table = `${VIEW_DATABASE}.${name}`;
   try {
-    return createFhirViewTable(compileViewDefinition(view, { name }), dataset);
+    const compiled = compileViewDefinition(view, { name });
+    // The engine reads elements R4 does not define as empty, as the SQL-on-FHIR suite expects.
+    // In a pipeline such a path is almost always a typo that would fill a column with nulls.
+    if (compiled.warnings.length > 0) {
+      for (const warning of compiled.warnings) {
+        const at = warning.character === undefined ? '' : ` (at character ${warning.character})`;
+        report(warning.keyPath, `${warning.message}${at}; fix the path to an element FHIR R4 defines`);
+      }
+      return undefined;
+    }
+    return createFhirViewTable(compiled, dataset);
   } catch (error) {
     if (error instanceof ViewDefinitionError) {
       for (const issue of error.issues) {
