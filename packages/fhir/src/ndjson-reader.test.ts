@@ -207,6 +207,45 @@ describe('readNdjson', () => {
   });
 });
 
+describe('readNdjson on a Bulk Data deleted file', () => {
+  const deleteBundle = (...targets: string[]): string =>
+    JSON.stringify({
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: targets.map((url) => ({ request: { method: 'DELETE', url } })),
+    });
+
+  it('reads each DELETE entry as a deleted entry at its line', async () => {
+    const text = `${JSON.stringify({ resourceType: 'Patient', id: 'p1' })}\n${deleteBundle('Patient/p2', 'Observation/o9')}\n`;
+    const result = await collectFhirReadResult(readNdjson(strings(text), { file: 'deleted.ndjson' }));
+
+    expect(result.problems).toEqual([]);
+    expect(result.resources.map((entry) => [entry.resource['resourceType'], entry.resource['id'], entry.deleted, entry.position])).toEqual([
+      ['Patient', 'p1', false, 0],
+      ['Patient', 'p2', true, 1],
+      ['Observation', 'o9', true, 1],
+    ]);
+  });
+
+  it('keeps a Bundle with other entries as one Bundle resource', async () => {
+    const mixed = JSON.stringify({
+      resourceType: 'Bundle',
+      type: 'collection',
+      entry: [{ resource: { resourceType: 'Patient', id: 'p3' } }, { request: { method: 'DELETE', url: 'Patient/p4' } }],
+    });
+    const result = await collectFhirReadResult(readNdjson(strings(mixed), { file: 'bundles.ndjson' }));
+
+    expect(result.resources.map((entry) => [entry.resource['resourceType'], entry.deleted])).toEqual([['Bundle', false]]);
+  });
+
+  it('reports a DELETE without a Type/id target with its line', async () => {
+    const result = await collectFhirReadResult(readNdjson(strings(`\n${deleteBundle('Patient?identifier=x')}`), { file: 'deleted.ndjson' }));
+
+    expect(result.resources).toEqual([]);
+    expect(result.problems.map((problem) => problem.line)).toEqual([2]);
+  });
+});
+
 describe('isGzip', () => {
   it.each([
     { case: 'gzip output', bytes: gzipSync('x'), expected: true },

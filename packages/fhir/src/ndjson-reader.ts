@@ -4,7 +4,8 @@ import { findJsonSyntaxError } from './json-syntax';
 import { LineSplitter, type SplitLine } from './line-splitter';
 import { isFhirProblem, type FhirProblem } from './problems';
 import { checkResourceShape } from './resource-check';
-import type { FhirEntry, FhirReadResult } from './types';
+import { readFhirJson } from './bundle-reader';
+import { isJsonObject, type FhirEntry, type FhirReadResult, type JsonObject } from './types';
 
 export interface ReadNdjsonOptions {
   /** Name of the input (its landing key), used in problems. */
@@ -39,8 +40,9 @@ export function isGzip(bytes: Uint8Array): boolean {
  *
  * Throws `FhirReadError` when a chunk is neither a string nor a Uint8Array.
  *
- * NOTE: a line holding a Bundle is one Bundle resource. The Bulk Data export's
- * `deleted` files (Bundles of DELETE entries) are therefore not read as deletes.
+ * A line holding a Bundle is one Bundle resource, except a Bundle whose every
+ * entry is a DELETE request: the Bulk Data export writes deleted resources so, in
+ * its `deleted` files, and each entry becomes a deleted entry at that line.
  */
 export async function* readNdjson(
   chunks: AsyncIterable<Uint8Array | string>,
@@ -60,7 +62,7 @@ export async function* readNdjson(
   let head: Uint8Array = new Uint8Array(0);
   let lineNumber = 0;
 
-  const readSplitLine = (split: SplitLine): FhirEntry | FhirProblem | undefined => {
+  const readSplitLine = (split: SplitLine): Array<FhirEntry | FhirProblem> => {
     lineNumber += 1;
     return readLine(split, lineNumber, file, decoder);
   };
@@ -82,16 +84,10 @@ export async function* readNdjson(
       }
     }
 
-    for (const split of splitter.push(bytes)) {
-      const item = readSplitLine(split);
-      if (item) yield item;
-    }
+    for (const split of splitter.push(bytes)) yield* readSplitLine(split);
   }
 
-  for (const split of splitter.finish()) {
-    const item = readSplitLine(split);
-    if (item) yield item;
-  }
+  for (const split of splitter.finish()) yield* readSplitLine(split);
 }
 
 /**
@@ -109,7 +105,32 @@ export async function collectFhirReadResult(
   return result;
 }
 
-function readLine(
+function readLine(split: SplitLine, line: number, file: string, decoder: TextDecoder): Array<FhirEntry | FhirProblem> {
+  const item = readLineItem(split, line, file, decoder);
+  if (item === undefined) return [];
+  if (isFhirProblem(item) || !isDeleteBundle(item.resource)) return [item];
+
+  const deletes = readFhirJson(JSON.stringify(item.resource), { file });
+  return [
+    ...deletes.resources.map((entry) => ({ ...entry, position: line - 1 })),
+    ...deletes.problems.map((problem) => ({ ...problem, line })),
+  ];
+}
+
+/** True for a Bundle with entries that are all DELETE requests, as in a Bulk Data `deleted` file. */
+function isDeleteBundle(resource: JsonObject): boolean {
+  if (resource['resourceType'] !== 'Bundle' || !Array.isArray(resource['entry'])) return false;
+  const entries = resource['entry'] as unknown[];
+  return (
+    entries.length > 0 &&
+    entries.every((entry) => {
+      const request = isJsonObject(entry) ? entry['request'] : undefined;
+      return isJsonObject(request) && typeof request['method'] === 'string' && request['method'].toUpperCase() === 'DELETE';
+    })
+  );
+}
+
+function readLineItem(
   split: SplitLine,
   line: number,
   file: string,
