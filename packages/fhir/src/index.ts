@@ -11,18 +11,12 @@ export type { FhirEntry, FhirResource, FhirReadResult, JsonObject } from './type
 export { FhirReadError, FhirMappingError } from './errors';
 export { findJsonSyntaxError, type JsonSyntaxError } from './json-syntax';
 export { parseFhirDate, parseFhirDateTime, parseFhirInstant } from './fhir-dates';
-export { mapFhirEntry } from './map-entry';
 export { mapFhirResourceRow } from './map-resource-row';
 export {
   FHIR_RESOURCES_COLUMNS,
-  PATIENTS_COLUMNS,
-  OBSERVATIONS_COLUMNS,
   type Row,
   type RowOf,
   type FhirResourcesRow,
-  type PatientsRow,
-  type ObservationsRow,
-  type FhirMappedRows,
   type FhirMappingContext,
 } from './rows';
 export {
@@ -43,7 +37,6 @@ export {
   type ViewDefinitionIssue,
   type ViewRow,
 } from './views';
-export { mapClinicalRows } from './map-entry';
 export { readResourceIdentity, type ResourceIdentity } from './resource-identity';
 export { VIEW_DATABASE, VIEW_LINEAGE_COLUMNS, deriveViewDataset, viewTableName } from './view-dataset';
 export { createFhirViewTable, type FhirViewTable } from './view-table';

@@ -3,8 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { datasetColumns } from './__fixtures__/datasets';
 import { readFhirJson } from './bundle-reader';
-import { mapFhirEntry } from './map-entry';
-import type { FhirMappedRows } from './rows';
+import { mapFhirResourceRow } from './map-resource-row';
+import type { FhirResourcesRow } from './rows';
 import type { FhirEntry } from './types';
 
 const SYNTHEA_DIR = path.join(
@@ -25,9 +25,9 @@ function readSyntheaFile(name: string): ReadFile {
   return { name, entries: result.resources, problemCount: result.problems.length };
 }
 
-function mapFile(file: ReadFile): FhirMappedRows[] {
+function mapFile(file: ReadFile): FhirResourcesRow[] {
   return file.entries.map((entry) =>
-    mapFhirEntry(entry, { sourceFile: file.name, ingestedAt: INGESTED_AT }),
+    mapFhirResourceRow(entry, { sourceFile: file.name, ingestedAt: INGESTED_AT }),
   );
 }
 
@@ -131,71 +131,10 @@ describe('Synthea bundles', () => {
     expect(ids.has(subject)).toBe(true);
   });
 
-  it('maps one Patient to its demographics', () => {
-    const bibi = fileNamed(BIBI_BUNDLE);
-    const patients = mapFile(bibi).flatMap((rows) => rows.patients);
-
-    expect(patients).toHaveLength(1);
-    const [patient] = patients;
-    expect(patient?.['patient_key']).toBe('fhir:Patient/475d72ca-91c7-7211-97e3-f000af33fc04');
-    expect(patient?.['birth_date']).toEqual(new Date('2009-04-29T00:00:00Z'));
-    expect(patient?.['sex']).toBe('female');
-    expect(patient?.['assigning_authority']).toBe('https://github.com/synthetichealth/synthea');
-    expect(patient?.['is_deleted']).toBe(false);
-    expect(patient?.['source_position']).toBe(0);
-  });
-
-  it('maps a blood pressure Observation to one row per component', () => {
-    const bibi = fileNamed(BIBI_BUNDLE);
-    const bloodPressure = bibi.entries.find(
-      ({ resource }) => resource.id === '4eec3a72-563d-917a-b569-ef53381031f9',
-    );
-    if (!bloodPressure)
-      throw new Error('the blood pressure Observation is missing from the bundle');
-    const rows = mapFhirEntry(bloodPressure, {
-      sourceFile: bibi.name,
-      ingestedAt: INGESTED_AT,
-    }).observations;
-
-    expect(rows.map((row) => row['observation_key'])).toEqual([
-      'fhir:Observation/4eec3a72-563d-917a-b569-ef53381031f9#0',
-      'fhir:Observation/4eec3a72-563d-917a-b569-ef53381031f9#1',
-    ]);
-    expect(rows.map((row) => row['code'])).toEqual(['8462-4', '8480-6']);
-    expect(rows.map((row) => row['value_number'])).toEqual([72, 116]);
-    expect(rows.map((row) => row['unit'])).toEqual(['mm[Hg]', 'mm[Hg]']);
-    expect(rows.map((row) => row['patient_key'])).toEqual([
-      'fhir:Patient/475d72ca-91c7-7211-97e3-f000af33fc04',
-      'fhir:Patient/475d72ca-91c7-7211-97e3-f000af33fc04',
-    ]);
-    // 2020-03-06T20:20:23-08:00 is the next day in UTC.
-    expect(rows[0]?.['effective_time']).toEqual(new Date('2020-03-07T04:20:23Z'));
-    expect(new Set(rows.map((row) => row['record_hash'])).size).toBe(2);
-  });
-
-  it('maps 153 observation rows: 135 single and 9 blood pressures of 2', () => {
-    const observations = files.flatMap((file) =>
-      mapFile(file).flatMap((rows) => rows.observations),
-    );
-    expect(observations).toHaveLength(153);
-    expect(observations.filter((row) => String(row['observation_key']).includes('#'))).toHaveLength(
-      18,
-    );
-  });
-
-  it('gives every row exactly its dataset columns', () => {
-    const mapped = files.flatMap(mapFile);
-    const columnsOf = (rows: FhirMappedRows[keyof FhirMappedRows]) =>
-      new Set(rows.map((row) => Object.keys(row).join(',')));
-
-    expect([...columnsOf(mapped.flatMap((rows) => rows.resources))]).toEqual([
+  it('gives every raw row exactly its dataset columns', () => {
+    const rows = files.flatMap(mapFile);
+    expect([...new Set(rows.map((row) => Object.keys(row).join(',')))]).toEqual([
       datasetColumns('raw.fhir_resources').join(','),
-    ]);
-    expect([...columnsOf(mapped.flatMap((rows) => rows.patients))]).toEqual([
-      datasetColumns('clinical.patients').join(','),
-    ]);
-    expect([...columnsOf(mapped.flatMap((rows) => rows.observations))]).toEqual([
-      datasetColumns('clinical.observations').join(','),
     ]);
   });
 
@@ -204,16 +143,15 @@ describe('Synthea bundles', () => {
       fileNames
         .map(readSyntheaFile)
         .flatMap(mapFile)
-        .flatMap((rows) => [...rows.resources, ...rows.patients, ...rows.observations])
-        .map((row) => `${String(row['content_hash'] ?? '')}:${String(row['record_hash'])}`);
+        .map((row) => `${String(row.content_hash)}:${String(row.record_hash)}`);
 
     const first = hashes();
-    expect(first).toHaveLength(1000 + 10 + 153);
+    expect(first).toHaveLength(1000);
     expect(hashes()).toEqual(first);
   });
 
   it('gives a resource repeated in two bundles one record hash', () => {
-    const rawRows = files.flatMap(mapFile).flatMap((rows) => rows.resources);
+    const rawRows = files.flatMap(mapFile);
     const byHash = new Map<string, string[]>();
     for (const row of rawRows) {
       const hash = String(row['record_hash']);

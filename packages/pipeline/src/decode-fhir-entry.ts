@@ -3,7 +3,6 @@ import {
   createConformanceChecker,
   FhirMappingError,
   FhirReadError,
-  mapClinicalRows,
   mapFhirResourceRow,
   readResourceIdentity,
   type ConformanceChecker,
@@ -19,8 +18,9 @@ const MAX_LISTED_ISSUES = 10;
 
 /**
  * Turns each FHIR entry of one file into rows: its raw.fhir_resources row, then, unless the
- * conformance check rejects it, its clinical rows and the rows of every view of its type.
- * A resource that one mapping or view cannot map goes to quarantine for that table only.
+ * conformance check rejects it, the rows of every view of its type. A resource that one view
+ * cannot map goes to quarantine for that view only. The clinical tables are built from the view
+ * tables by SQL transforms after the view rows are committed.
  */
 export class FhirEntryDecoder {
   private readonly mapping: FhirMappingContext;
@@ -53,7 +53,6 @@ export class FhirEntryDecoder {
     addRows(this.decoded, 'raw.fhir_resources', [mapFhirResourceRow(entry, this.mapping, identity)]);
 
     if (!entry.deleted && !this.passesConformance(entry, position)) return;
-    this.addClinicalRows(entry, identity, position);
     this.addViewRows(entry, identity, position);
   }
 
@@ -84,17 +83,6 @@ export class FhirEntryDecoder {
         position: { ...position, field: issue.path },
         reason: issue.reason,
       });
-    }
-  }
-
-  private addClinicalRows(entry: FhirEntry, identity: ResourceIdentity, position: ErrorPosition): void {
-    try {
-      const rows = mapClinicalRows(entry, identity, this.mapping);
-      addRows(this.decoded, 'clinical.patients', rows.patients);
-      addRows(this.decoded, 'clinical.observations', rows.observations);
-    } catch (error) {
-      if (!(error instanceof FhirMappingError)) throw error;
-      this.quarantine(position, error, `map: ${error.message}`);
     }
   }
 

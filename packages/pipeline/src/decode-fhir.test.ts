@@ -60,7 +60,6 @@ describe('decodeFhir', () => {
 
     expect(decoded.rowsByTable.get('raw.fhir_resources')).toHaveLength(1);
     expect(decoded.rowsByTable.get('fhir.patient') ?? []).toHaveLength(patients);
-    expect(decoded.rowsByTable.get('clinical.patients') ?? []).toHaveLength(patients);
     expect(decoded.problems).toHaveLength(problems);
     expect(decoded.warnings).toBe(warnings);
     expect(decoded.mappingWarnings.map((warning) => [warning.code, warning.position])).toEqual(
@@ -104,7 +103,6 @@ describe('decodeFhir', () => {
     const decoded = await decodeFhir(Buffer.from(JSON.stringify(patient)), true, context({ conformance: 'off' }));
 
     expect(decoded.rowsByTable.get('raw.fhir_resources')).toHaveLength(1);
-    expect(decoded.rowsByTable.get('clinical.patients')).toHaveLength(1);
     expect(decoded.rowsByTable.has('fhir.patient')).toBe(false);
     expect(decoded.problems).toEqual([
       {
@@ -112,6 +110,13 @@ describe('decodeFhir', () => {
         reason: 'fhir.patient: fhir.patient.active has type boolean, but the view returned a string',
       },
     ]);
+  });
+
+  it('leaves the clinical tables to the SQL transforms', async () => {
+    const decoded = await decodeFhir(Buffer.from(lines[0] ?? ''), true, context());
+
+    expect(decoded.rowsByTable.get('fhir.patient')).toHaveLength(1);
+    expect([...decoded.rowsByTable.keys()].filter((table) => table.startsWith('clinical.'))).toEqual([]);
   });
 
   it('maps a DELETE to view delete rows', async () => {

@@ -13,3 +13,8 @@ export * from './mllp-intake';
 export * from './source-files';
 export * from './hl7-mappings';
 export * from './fhir-views';
+export * from './transform-files';
+export * from './sql-transforms';
+export * from './sql-portability';
+export * from './transform-engine';
+export * from './transform-batch';

@@ -77,6 +77,14 @@ export const pipelineSchema = z
      * `views/fhir` beside the pipeline file, else the views the repository ships.
      */
     views: z.array(z.string().min(1)).min(1).optional(),
+    /**
+     * SQL transform files (`*.sql`), or folders of them, relative to the pipeline file. A file
+     * named X.sql writes clinical.X when clinical.X is one of the outputs, from the fhir view
+     * tables it reads, which the run writes too. Left out, a pipeline that can read FHIR
+     * (`decode.format` fhir, or auto with a directory source) uses `transforms/fhir` beside the
+     * pipeline file, else the transforms the repository ships. Other pipelines, and `[]`, run none.
+     */
+    transforms: z.array(z.string().min(1)).optional(),
     outputs: z.array(tableName).min(1),
     /** Rows collected across files before one commit per table. */
     batchRows: z.number().int().min(1).max(10_000_000).default(100_000),

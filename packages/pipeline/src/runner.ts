@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
   RUNNER,
@@ -11,7 +12,7 @@ import {
 import { createConformanceChecker, type ConformanceChecker, type FhirViewSet } from '@carelake/fhir';
 import { ControlIdRegistry, type Hl7MappingSet } from '@carelake/hl7v2';
 import { ObjectExistsError } from '@carelake/storage';
-import { currentDatasetOf, validateRow } from '@carelake/tables';
+import { currentDatasetOf, validateRow, type CommitResult, type CommitContext } from '@carelake/tables';
 import { decodeLandedFile, formatOfFile } from './decode';
 import type { DecodedAttachment } from './decoded-file';
 import { loadFhirViews, writesFhirViews } from './fhir-views';
@@ -24,6 +25,8 @@ import { fhirConformanceOf, type LoadedPipeline } from './pipeline-file';
 import { quarantine } from './quarantine';
 import { registerTable } from './register';
 import { listSourceFiles } from './source-files';
+import { checkSqlTransforms, loadSqlTransforms, type SqlTransform } from './sql-transforms';
+import { runSqlTransforms, sourceTableChange, type SourceTableChange } from './transform-batch';
 
 export interface RunPipelineOptions {
   lake: Lake;
@@ -83,11 +86,13 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunSumma
   const principal = options.principal ?? RUNNER;
   const logger = (options.logger ?? silentLogger).child({ pipeline: pipeline.name });
   const started = performance.now();
-  // Mapping and view files are compiled before any file lands, so a broken one stops the run at once.
-  const fhirViews = writesFhirViews(pipeline) ? loadFhirViews(pipeline, options.datasets) : undefined;
-  const outputs = pipeline.outputs.map(
-    (table) => fhirViews?.find(table)?.dataset ?? requireDataset(options.datasets, table),
-  );
+  // Mapping, view and transform files are compiled before any file lands, so a broken one stops the run at once.
+  const transforms = await loadSqlTransforms(pipeline, lake.duckdb);
+  const tables = tablesWrittenBy(pipeline, transforms);
+  const viewPipeline = { ...pipeline, outputs: tables };
+  const fhirViews = writesFhirViews(viewPipeline) ? loadFhirViews(viewPipeline, options.datasets) : undefined;
+  const outputs = tables.map((table) => fhirViews?.find(table)?.dataset ?? requireDataset(options.datasets, table));
+  await checkSqlTransforms(transforms, (table) => outputs.find((dataset) => dataset.table === table), lake.duckdb);
   const ledger = new IngestLedger(lake.store, pipeline.name);
 
   const summary: RunSummary = {
@@ -121,7 +126,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunSumma
 
   const flush = async (): Promise<void> => {
     if (pending.length === 0) return;
-    await commitBatch(options, principal, outputs, batch, pending, summary, logger);
+    await commitBatch(options, principal, { outputs, transforms }, batch, pending, summary, logger);
     for (const file of pending) await ledger.record(ledgerEntryOf(file));
     batch.clear();
     batchRows = 0;
@@ -173,7 +178,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunSumma
   await lake.audit.append({
     principal: principal.name,
     action: 'pipeline.run',
-    resources: pipeline.outputs,
+    resources: tables,
     outcome: 'success',
     details: {
       filesSeen: summary.filesSeen,
@@ -286,40 +291,49 @@ async function storeAttachments(options: RunPipelineOptions, attachments: readon
   }
 }
 
-/** Append each table's rows, rebuild `_current` companions, then register what changed. */
+/** The tables of a run and the transforms that write some of them. */
+interface RunTables {
+  /** The datasets of the pipeline's outputs, then of the view tables its transforms read. */
+  outputs: DatasetDefinition[];
+  transforms: readonly SqlTransform[];
+}
+
+/**
+ * Append each table's rows, run the SQL transforms over the view rows just committed and append
+ * their rows, rebuild `_current` companions, and register what changed.
+ */
 async function commitBatch(
   options: RunPipelineOptions,
   principal: Principal,
-  outputs: DatasetDefinition[],
+  { outputs, transforms }: RunTables,
   batch: Map<string, Row[]>,
   pending: PendingFile[],
   summary: RunSummary,
   logger: Logger,
 ): Promise<void> {
-  const { lake } = options;
+  const { lake, pipeline } = options;
   const inputs = pending.map((file) => file.landed.sha256);
   const context = { principal: principal.name, inputs };
 
+  const sourceTables = new Set(transforms.flatMap((transform) => transform.sources));
+  const changes = new Map<string, SourceTableChange>();
   for (const dataset of outputs) {
-    const rows = batch.get(dataset.table) ?? [];
-    const result = await lake.tables.append(dataset, rows, context);
-    summary.rowsOut += result.rowsAdded;
-    summary.rowsSkippedAsDuplicate += result.rowsSkippedAsDuplicate;
-    summary.rowsByTable[dataset.table] = (summary.rowsByTable[dataset.table] ?? 0) + result.rowsAdded;
+    const before = sourceTables.has(dataset.table) ? await lake.tables.snapshot(dataset.table) : undefined;
+    const result = await appendAndRegister(options, principal, dataset, batch.get(dataset.table) ?? [], context, summary, logger);
+    if (sourceTables.has(dataset.table)) changes.set(dataset.table, sourceTableChange(before, result));
+  }
 
-    if (result.snapshot) {
-      await lake.audit.append({
-        principal: principal.name,
-        action: 'table.commit',
-        resources: [dataset.table],
-        outcome: 'success',
-        details: { version: result.snapshot.version, rowsAdded: result.rowsAdded, files: result.snapshot.summary.filesAdded },
-      });
-      logger.info({ table: dataset.table, version: result.snapshot.version, rows: result.rowsAdded }, 'table committed');
-    }
-
-    const snapshot = result.snapshot ?? (await lake.tables.snapshot(dataset.table));
-    if (snapshot) await registerTable(lake.catalog, dataset, snapshot);
+  const byTable = new Map(outputs.map((dataset) => [dataset.table, dataset]));
+  const datasetOf = (table: string): DatasetDefinition => requireDataset(byTable, table);
+  const transformed = await runSqlTransforms({ tables: lake.tables, limits: lake.duckdb, transforms, changes, datasetOf });
+  for (const result of transformed) {
+    for (const item of result.rejected) await quarantine(lake.store, pipeline.name, item);
+    summary.quarantined += result.rejected.length;
+    logger.info(
+      { transform: basename(result.transform.file), table: result.dataset.table, scope: result.scope, rows: result.rows.length, quarantined: result.rejected.length },
+      'transform ran',
+    );
+    await appendAndRegister(options, principal, result.dataset, result.rows, context, summary, logger);
   }
 
   // Companions are rebuilt after every append, so that one following another table's merges
@@ -327,6 +341,38 @@ async function commitBatch(
   for (const dataset of outputs) {
     if (dataset.kind === 'history') await refreshCurrentTable(options, principal, dataset, logger);
   }
+}
+
+/** Append rows to one table, count them, audit the commit and register the table. */
+async function appendAndRegister(
+  options: RunPipelineOptions,
+  principal: Principal,
+  dataset: DatasetDefinition,
+  rows: readonly Row[],
+  context: CommitContext,
+  summary: RunSummary,
+  logger: Logger,
+): Promise<CommitResult> {
+  const { lake } = options;
+  const result = await lake.tables.append(dataset, rows, context);
+  summary.rowsOut += result.rowsAdded;
+  summary.rowsSkippedAsDuplicate += result.rowsSkippedAsDuplicate;
+  summary.rowsByTable[dataset.table] = (summary.rowsByTable[dataset.table] ?? 0) + result.rowsAdded;
+
+  if (result.snapshot) {
+    await lake.audit.append({
+      principal: principal.name,
+      action: 'table.commit',
+      resources: [dataset.table],
+      outcome: 'success',
+      details: { version: result.snapshot.version, rowsAdded: result.rowsAdded, files: result.snapshot.summary.filesAdded },
+    });
+    logger.info({ table: dataset.table, version: result.snapshot.version, rows: result.rowsAdded }, 'table committed');
+  }
+
+  const snapshot = result.snapshot ?? (await lake.tables.snapshot(dataset.table));
+  if (snapshot) await registerTable(lake.catalog, dataset, snapshot);
+  return result;
 }
 
 async function refreshCurrentTable(
@@ -368,4 +414,13 @@ function ledgerEntryOf(file: PendingFile): LedgerEntry {
     quarantined: file.quarantined,
     rowsByTable: file.rowsByTable,
   };
+}
+
+/**
+ * List the tables a run writes: the pipeline's outputs, then the view tables its transforms read
+ * that the outputs leave out, because a transform reads its views from the lake.
+ */
+function tablesWrittenBy(pipeline: LoadedPipeline, transforms: readonly SqlTransform[]): string[] {
+  const sources = transforms.flatMap((transform) => transform.sources);
+  return [...new Set([...pipeline.outputs, ...sources])];
 }
