@@ -12,7 +12,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { checkCarelakeHl7v2Built } = require('./carelake-dist');
-const { summarizeCpuProfile } = require('./profile-summary');
+const { summarizeCpuProfile } = require('../lib/profile-summary');
 
 const INPUTS = { string: './parsers/carelake', bytes: './parsers/carelake-bytes' };
 const MODES = ['parse', 'parse-extract'];

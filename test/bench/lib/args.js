@@ -1,15 +1,16 @@
 'use strict';
 
-const USAGE = `Usage: npm run bench [-- [BENCH...] [--rows N] [--runs N]]
-       node test/bench/run.js [BENCH...] [--rows N] [--runs N]
+const USAGE = `Usage: npm run bench [-- [BENCH...] [--rows N] [--runs N] [--resources N]]
+       node test/bench/run.js [BENCH...] [--rows N] [--runs N] [--resources N]
 
 Runs every benchmark in test/bench/benches, or only the ones named.
 
-  --rows N   input rows per run (each benchmark has its own default)
-  --runs N   measured runs per candidate; the median is reported
-  --help     print this help`;
+  --rows N        input rows per run (each benchmark has its own default)
+  --runs N        measured runs per candidate; the median is reported
+  --resources N   generated FHIR resources per run (fhir-views; default 1,000,000)
+  --help          print this help`;
 
-const INTEGER_FLAGS = new Set(['rows', 'runs']);
+const INTEGER_FLAGS = new Set(['rows', 'runs', 'resources']);
 
 class UsageError extends Error {
   constructor(message) {
@@ -47,7 +48,9 @@ function parseArgs(argv) {
 
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
     if (match === null || !INTEGER_FLAGS.has(match[1])) {
-      throw new UsageError(`unknown option ${arg}; valid options: --rows, --runs, --help`);
+      throw new UsageError(
+        `unknown option ${arg}; valid options: --rows, --runs, --resources, --help`,
+      );
     }
     const flag = match[1];
     const text = match[2] !== undefined ? match[2] : argv[++i];

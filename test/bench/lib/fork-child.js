@@ -1,6 +1,6 @@
 'use strict';
 
-const { fork } = require('node:child_process');
+const { spawn } = require('node:child_process');
 
 const STDERR_TAIL_CHARS = 4000;
 
@@ -8,13 +8,20 @@ const STDERR_TAIL_CHARS = 4000;
  * Runs `childPath` in its own Node.js process with `request` as its one
  * JSON argument, and resolves with the message the child sends back. Rejects
  * when the child exits without sending one, quoting the end of its stderr.
+ *
+ * With `cpu` set, the child starts under `taskset -c CPU` (util-linux), so
+ * that it and every thread it starts (V8's GC and compiler threads, libuv's
+ * pool, native libraries) share that one logical CPU.
  */
-function forkChild({ childPath, request, label, execArgv = [] }) {
+function forkChild({ childPath, request, label, execArgv = [], cpu }) {
+  const nodeArgs = [...execArgv, childPath, JSON.stringify(request)];
+  const [command, args] =
+    cpu === undefined
+      ? [process.execPath, nodeArgs]
+      : ['taskset', ['-c', String(cpu), process.execPath, ...nodeArgs]];
+
   return new Promise((resolve, reject) => {
-    const child = fork(childPath, [JSON.stringify(request)], {
-      execArgv,
-      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
-    });
+    const child = spawn(command, args, { stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
     let stderr = '';
     let result = null;
 

@@ -8,12 +8,29 @@ function describeFrame({ functionName, url, lineNumber }) {
 }
 
 /**
+ * Returns the samples taken at or after `fromMicros`, on the clock of the
+ * profile's timestamps (the monotonic clock of `process.hrtime`, in
+ * microseconds).
+ */
+function samplesFrom(profile, fromMicros) {
+  const samples = [];
+  let timestamp = profile.startTime;
+  profile.samples.forEach((nodeId, index) => {
+    timestamp += profile.timeDeltas[index];
+    if (timestamp >= fromMicros) samples.push(nodeId);
+  });
+  return samples;
+}
+
+/**
  * Sums the samples of a V8 .cpuprofile by function: self time is where the
  * sample landed, total time also counts the samples of everything it called.
- * A recursive function counts once per sample. Returns percentages of all
- * samples, highest first.
+ * A recursive function counts once per sample. With `fromMicros`, samples
+ * taken before that time are left out. Returns percentages of the samples
+ * counted, highest first.
  */
-function summarizeCpuProfile(profile) {
+function summarizeCpuProfile(profile, { fromMicros } = {}) {
+  const samples = fromMicros === undefined ? profile.samples : samplesFrom(profile, fromMicros);
   const nodesById = new Map(profile.nodes.map((node) => [node.id, node]));
   const parentIds = new Map();
   for (const node of profile.nodes) {
@@ -21,7 +38,7 @@ function summarizeCpuProfile(profile) {
   }
 
   const samplesByNode = new Map();
-  for (const nodeId of profile.samples) {
+  for (const nodeId of samples) {
     samplesByNode.set(nodeId, (samplesByNode.get(nodeId) ?? 0) + 1);
   }
 
@@ -40,9 +57,9 @@ function summarizeCpuProfile(profile) {
     }
   }
 
-  const toPercentages = (samples) =>
-    [...samples]
-      .map(([name, count]) => ({ name, percent: (100 * count) / profile.samples.length }))
+  const toPercentages = (countsByName) =>
+    [...countsByName]
+      .map(([name, count]) => ({ name, percent: (100 * count) / samples.length }))
       .sort((left, right) => right.percent - left.percent);
   return { self: toPercentages(selfSamples), total: toPercentages(totalSamples) };
 }
