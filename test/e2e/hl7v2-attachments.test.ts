@@ -42,7 +42,7 @@ describe('HL7 v2 encapsulated data', () => {
     await rm(work, { recursive: true, force: true });
   });
 
-  it('stores the decoded value in the raw zone and references it from the row', async () => {
+  it('stores ED data as an attachment', async () => {
     const engine = await DuckDbQueryEngine.open({ catalog: lake.catalog, tables: lake.tables, limits: { threads: 1 } });
     const config = loadConfig({ cwd: REPO_ROOT, env: {} });
     const { rows } = await engine.queryAll('SELECT value_ref, value_size, value_media_type, value_text FROM clinical.observations', {
@@ -62,7 +62,7 @@ describe('HL7 v2 encapsulated data', () => {
     expect(Buffer.from(await lake.store.get(String(rows[0]?.['value_ref']))).equals(DOCUMENT)).toBe(true);
   });
 
-  it('keeps the stored value when the same content arrives again', async () => {
+  it('keeps an attachment sent again', async () => {
     await writeFile(join(work, 'inputs', 'report-again.hl7'), `${MESSAGE.replace('ED-1', 'ED-2')}\r`);
     const again = await runPipeline({ lake, pipeline: loadPipelineFile(pipelineFile), datasets });
     expect(again.filesIngested).toBe(1);

@@ -118,7 +118,7 @@ export const datasetSchema = z
     }
   });
 
-/** Where a field that names one column reports a missing column. */
+/** Return the key path at which a field that names one column reports a missing column. */
 function singleColumnPath(field: string): string[] | undefined {
   if (field === 'dedupeBy' || field === 'deletedFlag') return [field];
   if (field === 'followMerges') return [field, 'column'];

@@ -40,9 +40,9 @@ export function isGzip(bytes: Uint8Array): boolean {
  *
  * Throws `FhirReadError` when a chunk is neither a string nor a Uint8Array.
  *
- * A line holding a Bundle is one Bundle resource, except a Bundle whose every
- * entry is a DELETE request: the Bulk Data export writes deleted resources so, in
- * its `deleted` files, and each entry becomes a deleted entry at that line.
+ * A line with a Bundle is one Bundle resource, unless every entry of the Bundle
+ * is a DELETE request. The Bulk Data export writes deleted resources that way in
+ * its `deleted` files, so each such entry becomes a deleted entry at that line.
  */
 export async function* readNdjson(
   chunks: AsyncIterable<Uint8Array | string>,

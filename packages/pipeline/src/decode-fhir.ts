@@ -11,7 +11,7 @@ import { emptyDecodedFile, type DecodeContext, type DecodedFile } from './decode
  * following lines are still read. A JSON document is parsed whole, as JSON requires.
  *
  * NOTE: the rows of one file are kept until the runner commits them, because a file is the
- * unit of the ingest ledger; a file's rows must therefore fit in memory.
+ * unit of the ingest ledger. So a file's rows must fit in memory.
  */
 export async function decodeFhir(bytes: Uint8Array, ndjson: boolean, context: DecodeContext): Promise<DecodedFile> {
   const decoded = emptyDecodedFile();

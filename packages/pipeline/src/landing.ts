@@ -59,7 +59,7 @@ async function landOnce(
   return { sourceName, landingKey, sha256, sizeBytes: result.sizeBytes, written: true };
 }
 
-/** Folder that holds a pipeline's landed copy of content with this hash. */
+/** Return the folder of a pipeline's landed copy of the content with this hash. */
 export function landingFolderOf(pipeline: string, sha256: string): string {
   return `landing/${pipeline}/${sha256.slice(0, 2)}/${sha256}/`;
 }

@@ -12,7 +12,7 @@ import { runPipeline } from './runner';
 
 const datasets = loadDatasets(resolve(__dirname, '../../../pipelines/datasets'));
 
-/** An A08 for patient P1 sent at one fixed MSH-7; only PID-8 differs between versions. */
+/** Build an A08 for patient P1 at one fixed MSH-7. Only PID-8 differs between versions. */
 function update(controlId: string, sex: string): string {
   return [
     `MSH|^~\\&|ADT|HOSP|LAKE|CARELAKE|20260101100000+0000||ADT^A08|${controlId}|P|2.5.1`,

@@ -337,7 +337,7 @@ async function commitBatch(
   }
 
   // Companions are rebuilt after every append, so that one following another table's merges
-  // sees the merges committed in this batch.
+  // reads the merges committed in this batch.
   for (const dataset of outputs) {
     if (dataset.kind === 'history') await refreshCurrentTable(options, principal, dataset, logger);
   }

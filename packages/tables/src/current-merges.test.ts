@@ -1,48 +1,27 @@
 // Real: local object store on a temp folder, DuckDB, Parquet files. Faked: nothing, and the clock is fixed.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ManualClock, type Row } from '@carelake/core';
-import { LocalObjectStore } from '@carelake/storage';
+import type { Row } from '@carelake/core';
 import { peopleDataset, personRow, staysDataset, stayRow } from './__fixtures__/merges';
-import { closeDuckDb, openDuckDb } from './duckdb';
-import { snapshotSourceSql } from './table-source';
-import { TableStore } from './table-store';
+import { openTempTables, type TempTables } from './__fixtures__/temp-tables';
+import type { TableStore } from './table-store';
 
 const context = { principal: 'runner', inputs: [] };
 
 describe('refreshCurrent with followMerges', () => {
-  let root: string;
+  let temp: TempTables;
   let tables: TableStore;
 
   beforeEach(async () => {
-    root = await mkdtemp(join(tmpdir(), 'carelake-merges-test-'));
-    tables = await TableStore.open({
-      store: new LocalObjectStore({ root }),
-      clock: new ManualClock('2026-02-03T04:05:06.000Z'),
-      duckdb: { threads: 1, memoryLimit: '256MB' },
-    });
+    temp = await openTempTables('carelake-merges-test-');
+    tables = temp.tables;
   });
 
   afterEach(async () => {
-    await tables.close();
-    await rm(root, { recursive: true, force: true });
+    await temp.close();
   });
 
   async function stayOwners(): Promise<Array<[unknown, unknown]>> {
-    const snapshot = await tables.snapshot('clinical.stays_current');
-    if (!snapshot) return [];
-    const duck = await openDuckDb({ threads: 1 });
-    try {
-      return await tables.withMaterialized(snapshot, async (pathOf) => {
-        const reader = await duck.connection.runAndReadAll(
-          `SELECT stay_key, person_key FROM (${snapshotSourceSql(snapshot, pathOf)}) ORDER BY stay_key`,
-        );
-        return reader.getRowObjectsJS().map((row) => [row['stay_key'], row['person_key']] as [unknown, unknown]);
-      });
-    } finally {
-      closeDuckDb(duck);
-    }
+    const rows = await temp.readRows('clinical.stays_current', 'stay_key, person_key', 'stay_key');
+    return rows.map((row) => [row['stay_key'], row['person_key']] as [unknown, unknown]);
   }
 
   async function load(people: Row[], stays: Row[]): Promise<void> {

@@ -1,48 +1,26 @@
 // Real: local object store on a temp folder, DuckDB, Parquet files. Faked: nothing, and the clock is fixed.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ManualClock } from '@carelake/core';
-import { LocalObjectStore } from '@carelake/storage';
 import { visitRow, visitsDataset } from './__fixtures__/visits';
-import { closeDuckDb, openDuckDb } from './duckdb';
-import { snapshotSourceSql } from './table-source';
-import { TableStore } from './table-store';
+import { openTempTables, type TempTables } from './__fixtures__/temp-tables';
+import type { TableStore } from './table-store';
 
 const context = { principal: 'runner', inputs: [] };
 
 describe('refreshCurrent rowsPerVersion', () => {
-  let root: string;
+  let temp: TempTables;
   let tables: TableStore;
 
   beforeEach(async () => {
-    root = await mkdtemp(join(tmpdir(), 'carelake-rows-per-version-test-'));
-    tables = await TableStore.open({
-      store: new LocalObjectStore({ root }),
-      clock: new ManualClock('2026-02-03T04:05:06.000Z'),
-      duckdb: { threads: 1, memoryLimit: '256MB' },
-    });
+    temp = await openTempTables('carelake-rows-per-version-test-');
+    tables = temp.tables;
   });
 
   afterEach(async () => {
-    await tables.close();
-    await rm(root, { recursive: true, force: true });
+    await temp.close();
   });
 
   async function currentHashes(): Promise<unknown[]> {
-    const snapshot = await tables.snapshot('clinical.visits_current');
-    if (!snapshot) return [];
-    const duck = await openDuckDb({ threads: 1 });
-    try {
-      return await tables.withMaterialized(snapshot, async (pathOf) => {
-        const reader = await duck.connection.runAndReadAll(
-          `SELECT record_hash FROM (${snapshotSourceSql(snapshot, pathOf)}) ORDER BY record_hash`,
-        );
-        return reader.getRowObjectsJS().map((row) => row['record_hash']);
-      });
-    } finally {
-      closeDuckDb(duck);
-    }
+    const rows = await temp.readRows('clinical.visits_current', 'record_hash', 'record_hash');
+    return rows.map((row) => row['record_hash']);
   }
 
   it.each([

@@ -398,7 +398,7 @@ function partitionValue(value: Row[string] | undefined): string | null {
   return String(value);
 }
 
-/** A companion is current when neither its history table nor the merges it follows moved on. */
+/** Tell whether a companion is current: neither its history table nor the merges it follows moved on. */
 function isCurrentUpToDate(
   base: TableSnapshot | undefined,
   history: TableSnapshot,

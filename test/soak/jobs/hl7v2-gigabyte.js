@@ -16,7 +16,7 @@ const MIB = 1024 ** 2;
 /** Growth of the resident set allowed between the first tenth of the file and the end. */
 const ALLOWED_GROWTH_MIB = 64;
 
-/** A synthetic ORU^R01 with a distinct control id; no real person's data. */
+/** Build a synthetic ORU^R01 with a distinct control id. It holds no real person's data. */
 function message(index) {
   const id = String(index).padStart(10, '0');
   return [
