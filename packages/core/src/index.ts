@@ -8,3 +8,4 @@ export * from './principals';
 export * from './dataset';
 export * from './row';
 export * from './logger';
+export * from './secrets';
