@@ -42,12 +42,16 @@ function tableParameters(dataset: DatasetDefinition): Record<string, string> {
   const parameters: Record<string, string> = {
     // The table property in which Glue records a table's data format.
     classification: 'parquet',
-    'carelake.owner': dataset.owner,
-    'carelake.steward': dataset.steward,
     'carelake.classification': dataset.classification,
-    'carelake.retention': dataset.retention,
     'carelake.kind': dataset.kind,
   };
+  if (dataset.owner !== undefined) parameters['carelake.owner'] = dataset.owner;
+  if (dataset.steward !== undefined) parameters['carelake.steward'] = dataset.steward;
+  if (dataset.retention !== undefined) parameters['carelake.retention'] = dataset.retention;
+  if (dataset.source !== undefined) {
+    parameters['carelake.source.pipeline'] = dataset.source.pipeline;
+    if (dataset.source.inputs.length > 0) parameters['carelake.source.inputs'] = dataset.source.inputs.join(',');
+  }
   if (dataset.domain !== undefined) parameters['carelake.domain'] = dataset.domain;
   if (dataset.key.length > 0) parameters['carelake.key'] = dataset.key.join(',');
   if (dataset.updateFrequency !== undefined)

@@ -7,3 +7,7 @@ export { normalizePartitionInputs } from './partition-input';
 export { tableInputFromDataset } from './dataset-table';
 export { SqliteCatalog, type SqliteCatalogOptions } from './sqlite/sqlite-catalog';
 export { MIGRATIONS, LATEST_SCHEMA_VERSION, type Migration } from './sqlite/migrations';
+export { diffTable, type CatalogDifference } from './steward/catalog-diff';
+export { searchTables, type SearchHit } from './steward/catalog-search';
+export { renderDataDictionary, DICTIONARY_FORMATS, type DictionaryFormat, type DataDictionaryOptions } from './steward/data-dictionary';
+export { tableFacts, columnFacts, type ColumnFacts } from './steward/table-facts';

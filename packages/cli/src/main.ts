@@ -1,7 +1,17 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { DICTIONARY_FORMATS, type DictionaryFormat } from '@carelake/catalog';
 import { describeError, resolvePrincipal } from '@carelake/core';
 import { cliLogger, loadCliConfig, withLake, type GlobalOptions } from './context';
 import { verifyAudit } from './commands/audit';
+import {
+  describeCatalogTable,
+  diffCatalogFile,
+  exportCatalog,
+  listCatalogTables,
+  registerCatalogFiles,
+  searchCatalog,
+  writeCatalogHistory,
+} from './commands/catalog';
 import { runDemo } from './commands/demo';
 import { listenMllp } from './commands/mllp-listen';
 import { formatRunSummary, runPipelineFile } from './commands/pipeline-run';
@@ -91,6 +101,55 @@ program
         ...(options.limit !== undefined ? { limit: options.limit } : {}),
       }),
     );
+  });
+
+const catalog = program.command('catalog').description('Register, describe and search the tables of the lake.');
+catalog
+  .command('register <files...>')
+  .description('Register *.dataset.yaml files: check them all first, then create or update their tables.')
+  .option('--as <principal>', 'principal to register as (default: CARELAKE_PRINCIPAL or defaults.principal)')
+  .action(async (files: string[], options: { as?: string }) => {
+    const config = loadCliConfig(globals());
+    await registerCatalogFiles(config, files, resolvePrincipal(config, options.as), write);
+  });
+catalog
+  .command('describe <table>')
+  .description('Show a table: steward metadata, partitions and columns.')
+  .action(async (table: string) => {
+    await describeCatalogTable(loadCliConfig(globals()), table, write);
+  });
+catalog
+  .command('list [database]')
+  .description('List the registered tables, of one database or of all.')
+  .action(async (database: string | undefined) => {
+    await listCatalogTables(loadCliConfig(globals()), database, write);
+  });
+catalog
+  .command('search <words...>')
+  .description('Find tables by words in names, descriptions, tags and columns.')
+  .action(async (words: string[]) => {
+    await searchCatalog(loadCliConfig(globals()), words, write);
+  });
+catalog
+  .command('diff <file>')
+  .description('Show how the catalog differs from a dataset file; exits 1 when it does.')
+  .action(async (file: string) => {
+    process.exitCode = await diffCatalogFile(loadCliConfig(globals()), file, write);
+  });
+catalog
+  .command('export')
+  .description('Write a data dictionary of the catalog.')
+  .addOption(new Option('--format <format>', 'document format').choices([...DICTIONARY_FORMATS]).default('markdown'))
+  .option('--out <file>', 'file to write instead of standard output')
+  .option('--database <name>', 'only the tables of this database')
+  .action(async (options: { format: DictionaryFormat; out?: string; database?: string }) => {
+    await exportCatalog(loadCliConfig(globals()), options, write);
+  });
+catalog
+  .command('history <table>')
+  .description("Show a table's catalog changes from the audit log.")
+  .action(async (table: string) => {
+    await writeCatalogHistory(loadCliConfig(globals()), table, write);
   });
 
 const audit = program.command('audit').description('Inspect the audit log.');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ParseYamlOptions } from './yaml-document';
 
 /** Column types, in the names Glue and Athena use for Parquet tables. */
 export const COLUMN_TYPES = ['string', 'int', 'bigint', 'double', 'boolean', 'date', 'timestamp'] as const;
@@ -52,13 +53,21 @@ const columnSchema = z
 export const datasetSchema = z
   .object({
     table: z.string().regex(/^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/, 'must be database.table in lower case'),
-    description: z.string(),
-    owner: z.string(),
-    steward: z.string(),
+    description: z.string().min(1),
+    /** Team accountable for the data. Required when the table or a column is `phi`. */
+    owner: z.string().min(1).optional(),
+    /** Person or group who answers questions about meaning and use. Required with PHI. */
+    steward: z.string().min(1).optional(),
     domain: z.string().optional(),
     classification: z.enum(CLASSIFICATIONS),
-    retention: z.string(),
+    /** Name of a retention policy. Required with PHI. */
+    retention: z.string().min(1).optional(),
     updateFrequency: z.string().optional(),
+    /** Where the rows come from: the pipeline that writes the table and the inputs it reads. */
+    source: z
+      .object({ pipeline: z.string().min(1), inputs: z.array(z.string().min(1)).default([]) })
+      .strict()
+      .optional(),
     /** `history` tables keep every version and get a `<table>_current` companion. */
     kind: z.enum(['history', 'append']).default('append'),
     /** Columns that identify one entity in the `_current` companion. */
@@ -116,7 +125,35 @@ export const datasetSchema = z
     if (dataset.kind === 'history' && dataset.key.length === 0) {
       context.addIssue({ code: 'custom', path: ['key'], message: 'a history table needs at least one key column' });
     }
+    requireStewardsOfPhi(dataset, context);
   });
+
+/** Requires an owner, a steward and a retention policy of a table with PHI, so that no one registers PHI nobody answers for. */
+function requireStewardsOfPhi(dataset: unknown, context: z.RefinementCtx): void {
+  for (const issue of phiStewardshipIssues(dataset)) {
+    context.addIssue({ code: 'custom', path: [issue.field], message: issue.message });
+  }
+}
+
+/**
+ * Lists the stewardship fields a dataset with PHI lacks. It reads the document as parsed from YAML,
+ * before or without schema validation, so that a file with other mistakes gets these reported too.
+ */
+export function phiStewardshipIssues(dataset: unknown): Array<{ field: 'owner' | 'steward' | 'retention'; message: string }> {
+  if (typeof dataset !== 'object' || dataset === null) return [];
+  const document = dataset as Record<string, unknown>;
+  const columns = typeof document['columns'] === 'object' && document['columns'] !== null ? document['columns'] : {};
+  const phiColumn = Object.entries(columns).find(
+    ([, column]) => typeof column === 'object' && column !== null && (column as Record<string, unknown>)['classification'] === 'phi',
+  )?.[0];
+  if (document['classification'] !== 'phi' && phiColumn === undefined) return [];
+
+  const reason = document['classification'] === 'phi' ? 'the table is classified phi' : `column ${phiColumn} is classified phi`;
+  const fields = ['owner', 'steward', 'retention'] as const;
+  return fields
+    .filter((field) => document[field] === undefined)
+    .map((field) => ({ field, message: `is required because ${reason}` }));
+}
 
 /** Return the key path at which a field that names one column reports a missing column. */
 function singleColumnPath(field: string): string[] | undefined {
@@ -126,6 +163,11 @@ function singleColumnPath(field: string): string[] | undefined {
 }
 
 export type DatasetDefinition = z.output<typeof datasetSchema>;
+
+/** `parseYamlDocument` options for dataset files: the PHI stewardship rule also runs on a file with other mistakes. */
+export const DATASET_PARSE_OPTIONS: ParseYamlOptions = {
+  alwaysCheck: (value) => phiStewardshipIssues(value).map((issue) => ({ path: [issue.field], message: issue.message })),
+};
 export type ColumnDefinition = z.output<typeof columnSchema>;
 
 /** The lineage columns every `clinical` row carries. */

@@ -11,6 +11,7 @@ export function parseYamlDocument<T extends z.ZodType>(
   text: string,
   file: string,
   schema: T,
+  options: ParseYamlOptions = {},
 ): z.output<T> {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false });
@@ -23,10 +24,16 @@ export function parseYamlDocument<T extends z.ZodType>(
     throw new ConfigError(`${file} is not valid YAML`, issues, { position: { file } });
   }
 
-  const result = schema.safeParse(document.toJS() ?? {});
+  const value: unknown = document.toJS() ?? {};
+  const result = schema.safeParse(value);
   if (result.success) return result.data;
 
-  const issues: ConfigIssue[] = result.error.issues.map((issue) => {
+  const found = result.error.issues.map((issue) => ({ path: issue.path, message: issue.message }));
+  const seen = new Set(found.map((issue) => formatKeyPath(issue.path)));
+  for (const issue of options.alwaysCheck?.(value) ?? []) {
+    if (!seen.has(formatKeyPath(issue.path))) found.push(issue);
+  }
+  const issues: ConfigIssue[] = found.map((issue) => {
     const keyPath = formatKeyPath(issue.path);
     const line = lineOf(document, lineCounter, issue.path);
     const at = line === undefined ? '' : ` (line ${line})`;
@@ -35,6 +42,14 @@ export function parseYamlDocument<T extends z.ZodType>(
   throw new ConfigError(`${file} has ${issues.length} invalid setting(s)`, issues, {
     position: { file },
   });
+}
+
+export interface ParseYamlOptions {
+  /**
+   * Checks that also run when the schema rejects the document, whose refinements then do not run,
+   * so that their problems are listed with the others. Takes the document as parsed from YAML.
+   */
+  alwaysCheck?: (value: unknown) => Array<{ path: PropertyKey[]; message: string }>;
 }
 
 /** Turn `['principals', 'ana', 'groups', 0]` into `principals.ana.groups[0]`. */

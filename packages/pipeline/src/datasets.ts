@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { datasetSchema, parseYamlDocument, type DatasetDefinition } from '@carelake/core';
+import { DATASET_PARSE_OPTIONS, datasetSchema, parseYamlDocument, type DatasetDefinition } from '@carelake/core';
 import { DatasetNotFoundError } from './errors';
 
 const SUFFIX = '.dataset.yaml';
@@ -9,7 +9,7 @@ const SUFFIX = '.dataset.yaml';
 export function loadDatasets(folder: string): Map<string, DatasetDefinition> {
   const datasets = new Map<string, DatasetDefinition>();
   for (const name of readdirSync(folder).filter((entry) => entry.endsWith(SUFFIX)).sort()) {
-    const dataset = parseYamlDocument(readFileSync(join(folder, name), 'utf8'), name, datasetSchema);
+    const dataset = parseYamlDocument(readFileSync(join(folder, name), 'utf8'), name, datasetSchema, DATASET_PARSE_OPTIONS);
     datasets.set(dataset.table, dataset);
   }
   return datasets;

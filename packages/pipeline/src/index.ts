@@ -18,3 +18,4 @@ export * from './sql-transforms';
 export * from './sql-portability';
 export * from './transform-engine';
 export * from './transform-batch';
+export * from './catalog-steward';

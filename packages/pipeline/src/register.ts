@@ -1,23 +1,48 @@
-import { parseTableName, tableDataPrefix, type DatasetDefinition } from '@carelake/core';
+import { parseTableName, tableDataPrefix, type DatasetDefinition, type Principal } from '@carelake/core';
+import type { AuditLog } from '@carelake/audit';
 import { tableInputFromDataset, type Catalog } from '@carelake/catalog';
 import { partitionPath, type TableSnapshot } from '@carelake/tables';
 
+export interface RegisterResult {
+  tableCreated: boolean;
+  tableChanged: boolean;
+  version: number;
+  partitionsAdded: number;
+}
+
+/** Audit log and principal that catalog changes are recorded under. */
+export interface CatalogAudit {
+  audit: AuditLog;
+  principal: Principal;
+}
+
 /**
- * Describe a committed table in the catalog: its schema and steward metadata
- * from the dataset file, and one partition per partition folder of the
- * snapshot. Both steps are no-ops when nothing changed.
+ * Describe a table in the catalog: its schema and steward metadata from the dataset file, and one
+ * partition per partition folder of the snapshot, when there is one. Both steps are no-ops when
+ * nothing changed, and each change is an audit event.
  */
 export async function registerTable(
   catalog: Catalog,
   dataset: DatasetDefinition,
-  snapshot: TableSnapshot,
-): Promise<{ tableChanged: boolean; partitionsAdded: number }> {
+  snapshot: TableSnapshot | undefined,
+  recorder: CatalogAudit,
+): Promise<RegisterResult> {
   const { database, table } = parseTableName(dataset.table);
   const location = tableDataPrefix(database, table);
   await catalog.ensureDatabase(database);
   const upsert = await catalog.upsertTable(tableInputFromDataset(dataset, location));
+  if (upsert.changed) {
+    await recorder.audit.append({
+      principal: recorder.principal.name,
+      action: upsert.created ? 'catalog.table.create' : 'catalog.table.update',
+      resources: [dataset.table],
+      outcome: 'success',
+      details: { version: upsert.version },
+    });
+  }
 
-  if (dataset.partitionBy.length === 0) return { tableChanged: upsert.changed, partitionsAdded: 0 };
+  const result = { tableCreated: upsert.created, tableChanged: upsert.changed, version: upsert.version, partitionsAdded: 0 };
+  if (!snapshot || dataset.partitionBy.length === 0) return result;
 
   const partitions = new Map<string, { values: string[]; location: string }>();
   for (const file of snapshot.files) {
@@ -26,5 +51,14 @@ export async function registerTable(
     partitions.set(folder, { values, location: `${location}${folder}/` });
   }
   const added = await catalog.addPartitions(database, table, [...partitions.values()]);
-  return { tableChanged: upsert.changed, partitionsAdded: added.added };
+  if (added.added > 0) {
+    await recorder.audit.append({
+      principal: recorder.principal.name,
+      action: 'catalog.partitions.add',
+      resources: [dataset.table],
+      outcome: 'success',
+      details: { partitions: added.added, tableVersion: snapshot.version },
+    });
+  }
+  return { ...result, partitionsAdded: added.added };
 }

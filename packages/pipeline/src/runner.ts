@@ -371,7 +371,7 @@ async function appendAndRegister(
   }
 
   const snapshot = result.snapshot ?? (await lake.tables.snapshot(dataset.table));
-  if (snapshot) await registerTable(lake.catalog, dataset, snapshot);
+  if (snapshot) await registerTable(lake.catalog, dataset, snapshot, { audit: lake.audit, principal });
   return result;
 }
 
@@ -401,7 +401,7 @@ async function refreshCurrentTable(
     logger.info({ table: current.table, version: result.snapshot.version }, 'current table rebuilt');
   }
   const snapshot = result?.snapshot ?? (await lake.tables.snapshot(current.table));
-  if (snapshot) await registerTable(lake.catalog, current, snapshot);
+  if (snapshot) await registerTable(lake.catalog, current, snapshot, { audit: lake.audit, principal });
 }
 
 function ledgerEntryOf(file: PendingFile): LedgerEntry {

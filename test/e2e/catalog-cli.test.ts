@@ -1,0 +1,91 @@
+// Real: the built carelake command on a temp lake with the repository's dataset files. Nothing is faked.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT, runCli } from './helpers';
+
+const DATASETS = join(REPO_ROOT, 'pipelines', 'datasets');
+const datasetFiles = readdirSync(DATASETS)
+  .filter((name) => name.endsWith('.dataset.yaml'))
+  .map((name) => join(DATASETS, name));
+const historyFiles = datasetFiles.filter((file) => /^kind: history$/m.test(readFileSync(file, 'utf8')));
+
+describe('carelake catalog', () => {
+  let root: string;
+  let lake: string;
+
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'carelake-catalog-cli-'));
+    lake = join(root, 'lake');
+    const registered = runCli(['catalog', 'register', ...datasetFiles], lake);
+    expect(registered.stderr).toBe('');
+  });
+
+  afterAll(() => {
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('lists each table and companion', () => {
+    const listed = runCli(['catalog', 'list'], lake);
+
+    expect(listed.stdout).toContain(`(${datasetFiles.length + historyFiles.length} tables)`);
+    expect(listed.stdout).toMatch(/^clinical\.patients_current {2}phi {2}Latest version per patient_key/m);
+  });
+
+  it('registers an unchanged file as unchanged', () => {
+    const again = runCli(['catalog', 'register', join(DATASETS, 'clinical.patients.dataset.yaml')], lake);
+    const history = runCli(['catalog', 'history', 'clinical.patients'], lake);
+
+    expect(again.stdout).toContain('clinical.patients: unchanged (version 1)');
+    expect(history.stdout).toContain('(1 change)');
+  });
+
+  it('searches column names', () => {
+    const found = runCli(['catalog', 'search', 'postal_code'], lake);
+
+    expect(found.stdout.split('\n')[0]).toMatch(/^clinical\.patients {2}\(column postal_code\)$/);
+  });
+
+  it('describes a table with its columns', () => {
+    const described = runCli(['catalog', 'describe', 'clinical.patients'], lake);
+
+    expect(described.stdout).toContain('Steward: clinical-steward');
+    expect(described.stdout).toMatch(/^sex +string +limited +administrative-gender +PID-8/m);
+  });
+
+  it('diffs an edited file with exit code 1', () => {
+    const edited = join(root, 'clinical.patients.dataset.yaml');
+    const text = readFileSync(join(DATASETS, 'clinical.patients.dataset.yaml'), 'utf8');
+    writeFileSync(edited, text.replace('retention: phi-standard', 'retention: phi-extended'));
+
+    const diff = runCli(['catalog', 'diff', edited], lake);
+
+    expect(diff.status).toBe(1);
+    expect(diff.stdout).toContain('  parameters.carelake.retention: file phi-extended, catalog phi-standard');
+  });
+
+  it('rejects a broken file and registers nothing', () => {
+    const broken = join(root, 'registry.visits.dataset.yaml');
+    writeFileSync(broken, 'table: registry.visits\ndescription: Visits.\nclassification: phi\ncolumns:\n  visit_id: { type: strin }\n');
+
+    const result = runCli(['catalog', 'register', broken], lake);
+    const listed = runCli(['catalog', 'list', 'registry'], lake);
+
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('  - owner: is required because the table is classified phi');
+    expect(result.stderr).toContain('  - columns.visit_id.type:');
+    expect(listed.status).toBe(1);
+    expect(listed.stderr).toContain('database "registry" not found');
+  });
+
+  it('exports an html data dictionary', () => {
+    const out = join(root, 'dictionary.html');
+
+    const exported = runCli(['catalog', 'export', '--format', 'html', '--out', out], lake);
+    const page = readFileSync(out, 'utf8');
+
+    expect(exported.stdout).toContain(`wrote ${datasetFiles.length + historyFiles.length} table(s)`);
+    expect(page).toContain('<section id="clinical.patients">');
+    expect(page).toContain('<span class="classification phi">phi</span>');
+  });
+});
