@@ -65,6 +65,20 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    description: 'saved queries',
+    sql: `
+      CREATE TABLE saved_queries (
+        name TEXT PRIMARY KEY,
+        sql TEXT NOT NULL,
+        description TEXT,
+        saved_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -26,6 +26,8 @@ import { assertCatalogName } from '../names';
 import { checkPartitionValues, normalizePartitionInputs } from '../partition-input';
 import { isSameDefinition, normalizeTableInput, type TableDefinition } from '../table-input';
 import { migrate } from './migrations';
+import { SqliteSavedQueries } from './saved-query-rows';
+import type { SavedQueryStore } from '../saved-queries';
 import {
   databaseFromRow,
   definitionFromRows,
@@ -90,6 +92,11 @@ export class SqliteCatalog implements Catalog {
     } finally {
       if (!opened) db.close();
     }
+  }
+
+  /** The saved queries kept in this catalog file. */
+  savedQueries(): SavedQueryStore {
+    return new SqliteSavedQueries(() => this.connection(), this.clock);
   }
 
   async ensureDatabase(name: string, description?: string): Promise<void> {
