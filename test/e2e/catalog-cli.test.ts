@@ -88,4 +88,20 @@ describe('carelake catalog', () => {
     expect(page).toContain('<section id="clinical.patients">');
     expect(page).toContain('<span class="classification phi">phi</span>');
   });
+
+  it('saves, lists and deletes a query', () => {
+    const sql = 'SELECT count(*) AS patients FROM clinical.patients_current';
+
+    const saved = runCli(['catalog', 'save-query', 'patient-count', sql, '--description', 'Patients now.'], lake);
+    const again = runCli(['catalog', 'save-query', 'patient-count', sql, '--description', 'Patients now.'], lake);
+    const listed = runCli(['catalog', 'queries'], lake);
+    const deleted = runCli(['catalog', 'delete-query', 'patient-count'], lake);
+    const missing = runCli(['catalog', 'delete-query', 'patient-count'], lake);
+
+    expect(saved.stdout).toBe('query patient-count: saved\n');
+    expect(again.stdout).toBe('query patient-count: unchanged\n');
+    expect(listed.stdout).toMatch(/^patient-count {2}admin {2}\S+ {2}Patients now\.$/m);
+    expect(deleted.stdout).toBe('query patient-count: deleted\n');
+    expect(missing.status).toBe(1);
+  });
 });

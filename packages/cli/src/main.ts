@@ -11,6 +11,9 @@ import {
   registerCatalogFiles,
   searchCatalog,
   writeCatalogHistory,
+  saveCatalogQuery,
+  listCatalogQueries,
+  deleteCatalogQuery,
 } from './commands/catalog';
 import { runDemo } from './commands/demo';
 import { listenMllp } from './commands/mllp-listen';
@@ -150,6 +153,30 @@ catalog
   .description("Show a table's catalog changes from the audit log.")
   .action(async (table: string) => {
     await writeCatalogHistory(loadCliConfig(globals()), table, write);
+  });
+catalog
+  .command('save-query <name> <sql>')
+  .description('Save a query under a name, for `carelake query --saved NAME`.')
+  .option('--description <text>', 'what the query answers')
+  .option('--as <principal>', 'principal to save as (default: CARELAKE_PRINCIPAL or defaults.principal)')
+  .action(async (name: string, sql: string, options: { description?: string; as?: string }) => {
+    const config = loadCliConfig(globals());
+    const input = { name, sql, ...(options.description !== undefined ? { description: options.description } : {}) };
+    await saveCatalogQuery(config, input, resolvePrincipal(config, options.as), write);
+  });
+catalog
+  .command('queries')
+  .description('List the saved queries.')
+  .action(async () => {
+    await listCatalogQueries(loadCliConfig(globals()), write);
+  });
+catalog
+  .command('delete-query <name>')
+  .description('Delete a saved query.')
+  .option('--as <principal>', 'principal to delete as (default: CARELAKE_PRINCIPAL or defaults.principal)')
+  .action(async (name: string, options: { as?: string }) => {
+    const config = loadCliConfig(globals());
+    await deleteCatalogQuery(config, name, resolvePrincipal(config, options.as), write);
   });
 
 const audit = program.command('audit').description('Inspect the audit log.');

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ZONES, type Clock, type LoadedConfig, systemClock } from '@carelake/core';
 import { FileAuditLog, type AuditLog } from '@carelake/audit';
-import { SqliteCatalog, type Catalog } from '@carelake/catalog';
+import { SqliteCatalog, type Catalog, type SavedQueryStore } from '@carelake/catalog';
 import { LocalObjectStore, type ObjectStore } from '@carelake/storage';
 import { TableStore, type DuckDbLimits } from '@carelake/tables';
 
@@ -12,12 +12,12 @@ export interface Lake {
   store: ObjectStore;
   tables: TableStore;
   catalog: Catalog;
+  savedQueries: SavedQueryStore;
   audit: AuditLog;
   clock: Clock;
   duckdb: DuckDbLimits;
   close(): Promise<void>;
 }
-
 
 /**
  * Open the local lake of a configuration, creating its zones on first use.
@@ -43,6 +43,7 @@ export async function openLocalLake(config: LoadedConfig, options: { clock?: Clo
     store,
     tables,
     catalog,
+    savedQueries: catalog.savedQueries(),
     audit,
     clock,
     duckdb,

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { parseTableName, type LoadedConfig, type Principal } from '@carelake/core';
+import { parseTableName, sha256Hex, type LoadedConfig, type Principal } from '@carelake/core';
 import {
   columnFacts,
   renderDataDictionary,
@@ -145,4 +145,51 @@ export async function writeCatalogHistory(config: LoadedConfig, table: string, w
 function firstLine(text: string | undefined): string {
   const line = (text ?? '').trim().replace(/\s+/g, ' ');
   return line.length > 80 ? `${line.slice(0, 77)}...` : line;
+}
+
+/** Saves a query for everyone using the lake, and records the change in the audit log. */
+export async function saveCatalogQuery(
+  config: LoadedConfig,
+  input: { name: string; sql: string; description?: string },
+  principal: Principal,
+  write: Write,
+): Promise<void> {
+  await withLake(config, async (lake) => {
+    const result = await lake.savedQueries.saveQuery({ ...input, savedBy: principal.name });
+    if (result.changed) {
+      await lake.audit.append({
+        principal: principal.name,
+        action: result.created ? 'catalog.query.create' : 'catalog.query.update',
+        resources: [`query:${input.name}`],
+        outcome: 'success',
+        // The SQL text may quote field values, so only its hash is kept.
+        details: { sqlSha256: sha256Hex(input.sql) },
+      });
+    }
+    let state = 'unchanged';
+    if (result.created) state = 'saved';
+    else if (result.changed) state = 'updated';
+    write(`query ${input.name}: ${state}`);
+  });
+}
+
+export async function listCatalogQueries(config: LoadedConfig, write: Write): Promise<void> {
+  await withLake(config, async (lake) => {
+    const queries = await lake.savedQueries.listSavedQueries();
+    for (const query of queries) {
+      write(`${query.name}  ${query.savedBy}  ${query.updatedAt.toISOString()}  ${firstLine(query.description)}`.trimEnd());
+    }
+    write(`(${queries.length} saved quer${queries.length === 1 ? 'y' : 'ies'})`);
+  });
+}
+
+export async function deleteCatalogQuery(config: LoadedConfig, name: string, principal: Principal, write: Write): Promise<void> {
+  await withLake(config, async (lake) => {
+    const { deleted } = await lake.savedQueries.deleteSavedQuery(name);
+    if (!deleted) {
+      throw new CliUsageError(`saved query ${name} does not exist`, { hint: 'List them with `carelake catalog queries`.' });
+    }
+    await lake.audit.append({ principal: principal.name, action: 'catalog.query.delete', resources: [`query:${name}`], outcome: 'success' });
+    write(`query ${name}: deleted`);
+  });
 }
