@@ -11,3 +11,4 @@ export { diffTable, type CatalogDifference } from './steward/catalog-diff';
 export { searchTables, type SearchHit } from './steward/catalog-search';
 export { renderDataDictionary, DICTIONARY_FORMATS, type DictionaryFormat, type DataDictionaryOptions } from './steward/data-dictionary';
 export { tableFacts, columnFacts, type ColumnFacts } from './steward/table-facts';
+export * from './saved-queries';
