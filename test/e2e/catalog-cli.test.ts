@@ -2,6 +2,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { REPO_ROOT, runCli } from './helpers';
 
 const DATASETS = join(REPO_ROOT, 'pipelines', 'datasets');
@@ -103,5 +104,29 @@ describe('carelake catalog', () => {
     expect(listed.stdout).toMatch(/^patient-count {2}admin {2}\S+ {2}Patients now\.$/m);
     expect(deleted.stdout).toBe('query patient-count: deleted\n');
     expect(missing.status).toBe(1);
+  });
+
+  it('drafts a dataset file from a Hive folder', async () => {
+    const folder = join(root, 'visits');
+    const instance = await DuckDBInstance.create(':memory:', { threads: '1', memory_limit: '256MB' });
+    const connection = await instance.connect();
+    await connection.run(
+      `COPY (SELECT range AS visit_id, 'clinic' || (range % 3) AS site, (range * 1.5)::DOUBLE AS cost FROM range(10))
+       TO '${folder}' (FORMAT parquet, PARTITION_BY (site))`,
+    );
+    connection.closeSync();
+    instance.closeSync();
+    const draft = join(root, 'registry.visits.draft.yaml');
+
+    const inferred = runCli(['catalog', 'infer', folder, '--table', 'registry.visits', '--out', draft], lake);
+    const completed = readFileSync(draft, 'utf8')
+      .replace('description: ""\nclassification: phi', 'description: Visits per site.\nclassification: deidentified')
+      .replace('owner:\nsteward:\nretention:\n', '');
+    writeFileSync(draft, completed);
+    const registered = runCli(['catalog', 'register', draft], lake);
+
+    expect(inferred.stdout).toContain('from 3 file(s) and 3 partition(s)');
+    expect(completed).toContain('partitionBy: [site]\ncolumns:\n  visit_id: { type: bigint, description: "" }\n  cost: { type: double, description: "" }\n  site: { type: string, description: "" }\n');
+    expect(registered.stdout).toBe('registry.visits: created (version 1)\n');
   });
 });

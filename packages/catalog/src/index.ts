@@ -12,3 +12,5 @@ export { searchTables, type SearchHit } from './steward/catalog-search';
 export { renderDataDictionary, DICTIONARY_FORMATS, type DictionaryFormat, type DataDictionaryOptions } from './steward/data-dictionary';
 export { tableFacts, columnFacts, type ColumnFacts } from './steward/table-facts';
 export * from './saved-queries';
+export * from './inference';
+export * from './glue';

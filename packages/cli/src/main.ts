@@ -3,6 +3,7 @@ import { DICTIONARY_FORMATS, type DictionaryFormat } from '@carelake/catalog';
 import { describeError, resolvePrincipal } from '@carelake/core';
 import { cliLogger, loadCliConfig, withLake, type GlobalOptions } from './context';
 import { verifyAudit } from './commands/audit';
+import { inferDatasetDraft } from './commands/catalog-infer';
 import {
   describeCatalogTable,
   diffCatalogFile,
@@ -153,6 +154,14 @@ catalog
   .description("Show a table's catalog changes from the audit log.")
   .action(async (table: string) => {
     await writeCatalogHistory(loadCliConfig(globals()), table, write);
+  });
+catalog
+  .command('infer <folder>')
+  .description('Read the schema of the Parquet files under a folder and draft a dataset file for it.')
+  .requiredOption('--table <name>', 'database.table the draft describes')
+  .option('--out <file>', 'write the draft to this new file instead of standard output')
+  .action(async (folder: string, options: { table: string; out?: string }) => {
+    await inferDatasetDraft(folder, options, write);
   });
 catalog
   .command('save-query <name> <sql>')

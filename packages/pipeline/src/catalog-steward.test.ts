@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig, ManualClock, type Principal } from '@carelake/core';
+import { SchemaEvolutionError } from '@carelake/catalog';
 import { catalogHistory, diffDataset, readDatasetForCatalog, registerDataset } from './catalog-steward';
 import { openLocalLake, type Lake } from './lake';
 
@@ -87,5 +88,20 @@ describe('catalog steward workflow', () => {
     ]);
     expect((await diffDataset(lake, dataset)).flatMap((table) => table.differences)).toEqual([]);
     expect(await historyOf('clinical.patients')).toEqual(['catalog.table.create his-steward', 'catalog.table.update his-steward']);
+  });
+
+  it('rejects a changed column type', async () => {
+    await registerDataset(lake, readDatasetForCatalog(PATIENTS_FILE), STEWARD);
+    const edited = join(root, 'clinical.patients.dataset.yaml');
+    const text = await readFile(PATIENTS_FILE, 'utf8');
+    await writeFile(edited, text.replace('birth_date: { type: date,', 'birth_date: { type: timestamp,'));
+
+    const error = await registerDataset(lake, readDatasetForCatalog(edited), STEWARD).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(SchemaEvolutionError);
+    expect((error as SchemaEvolutionError).message).toContain('birth_date');
+    expect((error as SchemaEvolutionError).describe()).toContain('date');
+    expect((error as SchemaEvolutionError).describe()).toContain('timestamp');
+    expect(await historyOf('clinical.patients')).toEqual(['catalog.table.create his-steward']);
   });
 });

@@ -1,6 +1,6 @@
 import { parseTableName, tableDataPrefix, type DatasetDefinition, type Principal } from '@carelake/core';
 import type { AuditLog } from '@carelake/audit';
-import { tableInputFromDataset, type Catalog } from '@carelake/catalog';
+import { assertEvolutionAccepted, evolveSchema, tableInputFromDataset, type Catalog, type TableInput } from '@carelake/catalog';
 import { partitionPath, type TableSnapshot } from '@carelake/tables';
 
 export interface RegisterResult {
@@ -30,7 +30,9 @@ export async function registerTable(
   const { database, table } = parseTableName(dataset.table);
   const location = tableDataPrefix(database, table);
   await catalog.ensureDatabase(database);
-  const upsert = await catalog.upsertTable(tableInputFromDataset(dataset, location));
+  const input = tableInputFromDataset(dataset, location);
+  await checkTypeChanges(catalog, dataset, input);
+  const upsert = await catalog.upsertTable(input);
   if (upsert.changed) {
     await recorder.audit.append({
       principal: recorder.principal.name,
@@ -61,4 +63,18 @@ export async function registerTable(
     });
   }
   return { ...result, partitionsAdded: added.added };
+}
+
+/**
+ * Rejects a dataset file that changes a registered column to a type the files already written
+ * cannot be read as, because Athena would then fail every query on the table.
+ */
+async function checkTypeChanges(catalog: Catalog, dataset: DatasetDefinition, input: TableInput): Promise<void> {
+  const stored = await catalog.getTable(input.database, input.name);
+  if (!stored) return;
+
+  const seenIn = `the dataset file of ${dataset.table}`;
+  const incoming = [...input.columns, ...(input.partitionKeys ?? [])].map((column) => ({ ...column, seenIn }));
+  const evolution = evolveSchema([...stored.columns, ...stored.partitionKeys], incoming, { table: dataset.table });
+  assertEvolutionAccepted(evolution, dataset.table);
 }
