@@ -5,7 +5,7 @@ import { inferTableFromFolder, type InferredTable } from '@carelake/catalog';
 /**
  * Reads the schema of the Parquet files under a folder, as a Glue crawler would, and drafts the
  * dataset file a steward completes before registering the table. The draft classifies the table as
- * `phi` until a steward says otherwise, so it cannot be registered without an owner, a steward and
+ * `phi` until a steward classifies it, so it cannot be registered without an owner, a steward and
  * a retention policy.
  */
 export async function inferDatasetDraft(
