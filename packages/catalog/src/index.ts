@@ -13,3 +13,4 @@ export { renderDataDictionary, DICTIONARY_FORMATS, type DictionaryFormat, type D
 export { tableFacts, columnFacts, type ColumnFacts } from './steward/table-facts';
 export * from './saved-queries';
 export * from './inference';
+export * from './glue';
