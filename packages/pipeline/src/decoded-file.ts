@@ -1,4 +1,5 @@
-import type { ErrorPosition, Row } from '@carelake/core';
+import type { DatasetDefinition, ErrorPosition, Row } from '@carelake/core';
+import type { CsvSchema } from '@carelake/csv';
 import type { ConformanceChecker, FhirViewSet } from '@carelake/fhir';
 import type { ControlIdRegistry, Hl7MappingSet } from '@carelake/hl7v2';
 
@@ -58,6 +59,8 @@ export interface DecodeContext {
   conformance?: 'reject' | 'warn' | 'off';
   /** One FHIR conformance checker for the whole run; the decoder creates one when left out. */
   conformanceChecker?: ConformanceChecker;
+  /** The pipeline's CSV schema and the one table its rows go to, for CSV files. */
+  csv?: { schema: CsvSchema; dataset: DatasetDefinition };
   /** The compiled views of the pipeline's fhir.* outputs (`loadFhirViews`); no view rows when left out. */
   fhirViews?: FhirViewSet;
 }

@@ -19,3 +19,4 @@ export * from './sql-portability';
 export * from './transform-engine';
 export * from './transform-batch';
 export * from './catalog-steward';
+export * from './glue-publish';

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseYamlDocument } from '@carelake/core';
+import { csvSchema } from '@carelake/csv';
 import { isIanaTimeZone } from '@carelake/hl7v2';
 
 const tableName = z.string().regex(/^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/, 'must be database.table in lower case');
@@ -12,7 +13,7 @@ const directorySource = z
     /** Folder to read, relative to the pipeline file. */
     path: z.string().min(1),
     /** File name suffixes to take; others are left alone. */
-    include: z.array(z.string().min(1)).default(['.hl7', '.json', '.ndjson', '.ndjson.gz']),
+    include: z.array(z.string().min(1)).default(['.hl7', '.json', '.ndjson', '.ndjson.gz', '.csv']),
   })
   .strict();
 
@@ -41,8 +42,13 @@ export const pipelineSchema = z
     source: z.discriminatedUnion('type', [directorySource, mllpSource]),
     decode: z
       .object({
-        /** `auto` picks the decoder by file name: .hl7 for HL7 v2, .json and .ndjson for FHIR. */
-        format: z.enum(['auto', 'hl7v2', 'fhir']).default('auto'),
+        /**
+         * `auto` picks the decoder by file name: .hl7 for HL7 v2, .json and .ndjson for FHIR, .csv
+         * for CSV when `schema` is set.
+         */
+        format: z.enum(['auto', 'hl7v2', 'fhir', 'csv']).default('auto'),
+        /** Layout and column types of a CSV feed; its rows go to the pipeline's one output table. */
+        schema: csvSchema.optional(),
         mode: z.enum(['lenient', 'strict']).default('lenient'),
         /**
          * IANA time zone the sender writes HL7 v2 local times in, such as `America/Chicago`.
@@ -89,7 +95,15 @@ export const pipelineSchema = z
     /** Rows collected across files before one commit per table. */
     batchRows: z.number().int().min(1).max(10_000_000).default(100_000),
   })
-  .strict();
+  .strict()
+  .superRefine((pipeline, context) => {
+    if (pipeline.decode.format === 'csv' && pipeline.decode.schema === undefined) {
+      context.addIssue({ code: 'custom', path: ['decode', 'schema'], message: 'is required with format csv: declare the columns of the feed' });
+    }
+    if (pipeline.decode.schema !== undefined && pipeline.outputs.length !== 1) {
+      context.addIssue({ code: 'custom', path: ['outputs'], message: 'a CSV pipeline writes one table: name exactly one output' });
+    }
+  });
 
 export type PipelineDefinition = z.output<typeof pipelineSchema>;
 

@@ -9,10 +9,12 @@ import {
   type Principal,
   type Row,
 } from '@carelake/core';
+import type { CsvSchema } from '@carelake/csv';
 import { createConformanceChecker, type ConformanceChecker, type FhirViewSet } from '@carelake/fhir';
 import { ControlIdRegistry, type Hl7MappingSet } from '@carelake/hl7v2';
 import { ObjectExistsError } from '@carelake/storage';
 import { currentDatasetOf, validateRow, type CommitResult, type CommitContext } from '@carelake/tables';
+import { checkCsvOutput } from './decode-csv';
 import { decodeLandedFile, formatOfFile } from './decode';
 import type { DecodedAttachment } from './decoded-file';
 import { loadFhirViews, writesFhirViews } from './fhir-views';
@@ -57,6 +59,8 @@ export interface RunSummary {
 interface RunState {
   hl7Mappings: Hl7MappingSet | undefined;
   fhirViews: FhirViewSet | undefined;
+  /** The CSV schema and output table of a pipeline with `decode.schema`. */
+  csv: { schema: CsvSchema; dataset: DatasetDefinition } | undefined;
   /** Created for the first FHIR file, unless `decode.conformance` is `off`. */
   conformanceChecker: ConformanceChecker | undefined;
   controlIds: ControlIdRegistry;
@@ -109,7 +113,8 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunSumma
     durationMs: 0,
   };
   const state: RunState = {
-    hl7Mappings: pipeline.decode.format === 'fhir' ? undefined : loadHl7Mappings(pipeline, options.datasets),
+    hl7Mappings: ['fhir', 'csv'].includes(pipeline.decode.format) ? undefined : loadHl7Mappings(pipeline, options.datasets),
+    csv: csvTargetOf(pipeline, outputs),
     fhirViews,
     conformanceChecker: undefined,
     // NOTE: control ids are compared within one run; a reuse across runs is stored without a warning.
@@ -221,6 +226,7 @@ async function decodeAndStage(
     conformance,
     ...(state.conformanceChecker ? { conformanceChecker: state.conformanceChecker } : {}),
     ...(state.fhirViews ? { fhirViews: state.fhirViews } : {}),
+    ...(state.csv ? { csv: state.csv } : {}),
   });
   await storeAttachments(options, decoded.attachments);
   for (const warning of decoded.mappingWarnings) {
@@ -414,6 +420,15 @@ function ledgerEntryOf(file: PendingFile): LedgerEntry {
     quarantined: file.quarantined,
     rowsByTable: file.rowsByTable,
   };
+}
+
+/** Returns the CSV schema and its output table, checked against each other, for a pipeline with `decode.schema`. */
+function csvTargetOf(pipeline: LoadedPipeline, outputs: readonly DatasetDefinition[]): { schema: CsvSchema; dataset: DatasetDefinition } | undefined {
+  const schema = pipeline.decode.schema;
+  const [dataset] = outputs;
+  if (!schema || !dataset) return undefined;
+  checkCsvOutput(schema, dataset);
+  return { schema, dataset };
 }
 
 /**
