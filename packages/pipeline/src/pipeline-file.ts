@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { parseYamlDocument } from '@carelake/core';
+import { parseYamlDocument, secretReferenceSchema } from '@carelake/core';
 import { csvSchema } from '@carelake/csv';
 import { isIanaTimeZone } from '@carelake/hl7v2';
 
@@ -35,11 +35,67 @@ const mllpSource = z
   })
   .strict();
 
+const postActionSchema = z.union([
+  z.enum(['leave', 'delete']),
+  z.object({ archive: z.string().min(1) }).strict(),
+]);
+
+/**
+ * An SFTP folder of a partner. Secrets are references (`env:NAME`, `file:path`), never values, and
+ * the server's host key is pinned or read from a known_hosts file: there is no way to accept any key.
+ */
+const sftpSource = z
+  .object({
+    type: z.literal('sftp'),
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535).default(22),
+    username: z.string().min(1),
+    /** Remote folder to list. */
+    path: z.string().min(1),
+    /** Globs of the files to take, matched against the path relative to `path`. */
+    patterns: z.array(z.string().min(1)).min(1).default(['*']),
+    recursive: z.boolean().default(false),
+    exclude: z.array(z.string().min(1)).default([]),
+    /** Pinned host key fingerprints, as `ssh-keygen -lf` prints them (`SHA256:...`). */
+    hostKey: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+    /** known_hosts file listing the server's key, relative to the pipeline file. */
+    knownHosts: z.string().min(1).optional(),
+    privateKey: secretReferenceSchema.optional(),
+    passphrase: secretReferenceSchema.optional(),
+    password: secretReferenceSchema.optional(),
+    /** Environment variable that holds the path of an ssh-agent socket, such as SSH_AUTH_SOCK. */
+    agentFrom: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
+    /** Seconds between the two listings that decide whether a file is still being written. */
+    stableSeconds: z.number().min(0).max(3600).default(5),
+    /** Suffix of completion markers (`x.hl7.done`), or null when the partner writes none. */
+    completionMarker: z.string().min(1).nullable().default('.done'),
+    /** Take only files that have a completion marker. */
+    requireMarker: z.boolean().default(false),
+    /** What happens to a file on the server once it is safely landed. */
+    postAction: postActionSchema.default('leave'),
+    concurrency: z.number().int().min(1).max(64).default(4),
+    /** Download attempts of one file, counting the first, before it is reported as failed. */
+    maxAttempts: z.number().int().min(1).max(20).default(5),
+  })
+  .strict()
+  .superRefine((source, context) => {
+    if ((source.hostKey === undefined) === (source.knownHosts === undefined)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['hostKey'],
+        message: 'set exactly one of hostKey (the pinned SHA256 fingerprint) and knownHosts; no host key means no connection',
+      });
+    }
+    if (source.privateKey === undefined && source.password === undefined && source.agentFrom === undefined) {
+      context.addIssue({ code: 'custom', path: ['privateKey'], message: 'set privateKey, password or agentFrom to log in' });
+    }
+  });
+
 export const pipelineSchema = z
   .object({
     name: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'must be lower case letters, digits and "-", starting with a letter'),
     description: z.string().optional(),
-    source: z.discriminatedUnion('type', [directorySource, mllpSource]),
+    source: z.discriminatedUnion('type', [directorySource, mllpSource, sftpSource]),
     decode: z
       .object({
         /**
@@ -106,6 +162,7 @@ export const pipelineSchema = z
   });
 
 export type PipelineDefinition = z.output<typeof pipelineSchema>;
+export type SftpSourceDefinition = z.output<typeof sftpSource>;
 
 /**
  * `decode.conformance` when a pipeline file leaves it out. `reject` keeps resources that break

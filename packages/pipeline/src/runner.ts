@@ -10,6 +10,7 @@ import {
   type Row,
 } from '@carelake/core';
 import type { CsvSchema } from '@carelake/csv';
+import type { FetchProgress, SftpSourceOptions } from '@carelake/sftp';
 import { createConformanceChecker, type ConformanceChecker, type FhirViewSet } from '@carelake/fhir';
 import { ControlIdRegistry, type Hl7MappingSet } from '@carelake/hl7v2';
 import { ObjectExistsError } from '@carelake/storage';
@@ -26,6 +27,7 @@ import type { Lake } from './lake';
 import { fhirConformanceOf, type LoadedPipeline } from './pipeline-file';
 import { quarantine } from './quarantine';
 import { registerTable } from './register';
+import { fetchSftpFiles, type SftpFetchSummary } from './sftp-fetch';
 import { listSourceFiles } from './source-files';
 import { checkSqlTransforms, loadSqlTransforms, type SqlTransform } from './sql-transforms';
 import { runSqlTransforms, sourceTableChange, type SourceTableChange } from './transform-batch';
@@ -36,6 +38,10 @@ export interface RunPipelineOptions {
   datasets: Map<string, DatasetDefinition>;
   principal?: Principal;
   logger?: Logger;
+  /** Progress of the SFTP downloads of a pipeline with an sftp source, such as for a terminal progress bar. */
+  onSftpProgress?: (progress: FetchProgress) => void;
+  /** Connection settings of the SFTP source to replace, for tests: sleep, randomness, timeouts. */
+  sftpOverrides?: Partial<SftpSourceOptions>;
 }
 
 export interface RunSummary {
@@ -53,6 +59,8 @@ export interface RunSummary {
   /** Parser, mapping and conformance warnings: values mapped to null, reused control ids, repaired framing, FHIR conformance issues. */
   warnings: number;
   durationMs: number;
+  /** The downloads of a pipeline with an sftp source. */
+  sftp?: SftpFetchSummary;
 }
 
 /** State that every file of one run shares: compiled mappings and views, and the control ids seen so far. */
@@ -139,6 +147,14 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunSumma
     pendingBySha256.clear();
   };
 
+  if (pipeline.source.type === 'sftp') {
+    summary.sftp = await fetchSftpFiles(lake, pipeline, {
+      logger,
+      ...(options.onSftpProgress ? { onProgress: options.onSftpProgress } : {}),
+      ...(options.sftpOverrides ? { connectOverrides: options.sftpOverrides } : {}),
+    });
+  }
+
   for (const source of await listSourceFiles(pipeline, lake.store)) {
     summary.filesSeen++;
     const bytes = await source.read();
@@ -193,6 +209,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunSumma
       quarantined: summary.quarantined,
       warnings: summary.warnings,
       durationMs: summary.durationMs,
+      ...(summary.sftp ? { sftpDownloaded: summary.sftp.downloaded, sftpFailed: summary.sftp.failed } : {}),
     },
   });
   const { pipeline: _name, ...counts } = summary;

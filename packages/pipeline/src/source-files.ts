@@ -13,7 +13,8 @@ export interface SourceFile {
 /** Inputs of a pipeline in a repeatable order: by relative path, or by arrival for landed messages. */
 export async function listSourceFiles(pipeline: LoadedPipeline, store: ObjectStore): Promise<SourceFile[]> {
   const source = pipeline.source;
-  if (source.type === 'mllp') return listLandedMessages(store, pipeline.name);
+  // Listeners and the SFTP fetch land files before the run decodes them.
+  if (source.type === 'mllp' || source.type === 'sftp') return listLandedMessages(store, pipeline.name);
 
   const folder = resolve(pipeline.baseDir, source.path);
   const entries = await readdir(folder, { recursive: true, withFileTypes: true });
