@@ -20,3 +20,4 @@ export * from './transform-engine';
 export * from './transform-batch';
 export * from './catalog-steward';
 export * from './glue-publish';
+export * from './sftp-fetch';
