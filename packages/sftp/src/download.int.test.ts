@@ -74,7 +74,7 @@ describe('SFTP download', () => {
   }
 
   it('downloads again from the start after the connection drops', async () => {
-    const content = randomBytes(1024 * 1024);
+    const content = randomBytes(4 * 1024 * 1024);
     const entry = await listed(content);
     const { sink, attempts } = recordingSink(async (attempt) => {
       if (attempt === 1) expect(await sshd.dropConnections()).toBeGreaterThan(0);
@@ -95,7 +95,7 @@ describe('SFTP download', () => {
   });
 
   it('gives up after maxAttempts dropped connections', async () => {
-    const entry = await listed(randomBytes(512 * 1024));
+    const entry = await listed(randomBytes(4 * 1024 * 1024));
     const { sink, attempts } = recordingSink(async () => {
       await sshd.dropConnections();
     });

@@ -1,16 +1,18 @@
 'use strict';
 
-const USAGE = `Usage: npm run bench [-- [BENCH...] [--rows N] [--runs N] [--resources N]]
-       node test/bench/run.js [BENCH...] [--rows N] [--runs N] [--resources N]
+const USAGE = `Usage: npm run bench [-- [BENCH...] [--rows N] [--runs N] [--resources N] [--mib N] [--files N]]
+       node test/bench/run.js [BENCH...] [--rows N] [--runs N] [--resources N] [--mib N] [--files N]
 
 Runs every benchmark in test/bench/benches, or only the ones named.
 
   --rows N        input rows per run (each benchmark has its own default)
   --runs N        measured runs per candidate; the median is reported
   --resources N   generated FHIR resources per run (fhir-views; default 1,000,000)
+  --mib N         size of the large file in MiB (sftp; default 1024)
+  --files N       number of small files (sftp; default 10,000)
   --help          print this help`;
 
-const INTEGER_FLAGS = new Set(['rows', 'runs', 'resources']);
+const INTEGER_FLAGS = new Set(['rows', 'runs', 'resources', 'mib', 'files']);
 
 class UsageError extends Error {
   constructor(message) {
@@ -49,7 +51,7 @@ function parseArgs(argv) {
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
     if (match === null || !INTEGER_FLAGS.has(match[1])) {
       throw new UsageError(
-        `unknown option ${arg}; valid options: --rows, --runs, --resources, --help`,
+        `unknown option ${arg}; valid options: --rows, --runs, --resources, --mib, --files, --help`,
       );
     }
     const flag = match[1];
