@@ -19,7 +19,7 @@ import {
 import { runDemo } from './commands/demo';
 import { listenMllp } from './commands/mllp-listen';
 import { formatRunSummary, runPipelineFile } from './commands/pipeline-run';
-import { runQuery } from './commands/query';
+import { checkQueryOutput, interruptionExitCode, runQuery } from './commands/query';
 import { OUTPUT_FORMATS, type OutputFormat } from './output-format';
 
 // A reader that stops early (`carelake query ... | head`) closes the pipe; that is not an error.
@@ -88,23 +88,48 @@ mllp
     });
   });
 
+function positiveSeconds(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0) throw new InvalidArgumentError('must be a positive number of seconds');
+  return parsed;
+}
+
+/** Write a block of query output, waiting while the reader of standard output catches up. */
+const writeWithBackPressure = (text: string): Promise<void> =>
+  new Promise((resolveWrite) => {
+    if (process.stdout.write(`${text}\n`)) resolveWrite();
+    else process.stdout.once('drain', () => resolveWrite());
+  });
+
 program
   .command('query <sql>')
-  .description('Run SQL over the catalog tables, as a principal.')
+  .description('Run SQL over the catalog tables, as a principal. Trino (Athena) functions are translated; see docs/guides/query.md.')
   .option('--as <principal>', 'principal to run as (default: CARELAKE_PRINCIPAL or defaults.principal)')
-  .addOption(new Option('-f, --format <format>', 'output format').choices([...OUTPUT_FORMATS]).default('table'))
+  .addOption(new Option('-f, --format <format>', 'output format; parquet needs --out, arrow is not available yet').choices([...OUTPUT_FORMATS]).default('table'))
+  .option('--out <file>', 'write the result to this file, replaced only when complete, instead of standard output')
   .option('--limit <rows>', 'stop after this many rows', positiveInteger)
-  .action(async (sql: string, options: { as?: string; format: OutputFormat; limit?: number }) => {
+  .option('--timeout <seconds>', 'stop the query after this many seconds, output included, and exit with code 124', positiveSeconds)
+  .action(async (sql: string, options: { as?: string; format: OutputFormat; out?: string; limit?: number; timeout?: number }) => {
     const config = loadCliConfig(globals());
     const principal = resolvePrincipal(config, options.as);
-    await withLake(config, (lake) =>
-      runQuery(lake, sql, {
-        principal,
-        format: options.format,
-        write,
-        ...(options.limit !== undefined ? { limit: options.limit } : {}),
-      }),
-    );
+    await checkQueryOutput(options);
+    try {
+      await withLake(config, (lake) =>
+        runQuery(lake, sql, {
+          principal,
+          format: options.format,
+          write: writeWithBackPressure,
+          ...(options.out !== undefined ? { out: options.out } : {}),
+          ...(options.limit !== undefined ? { limit: options.limit } : {}),
+          ...(options.timeout !== undefined ? { timeoutSeconds: options.timeout } : {}),
+        }),
+      );
+    } catch (error) {
+      const exitCode = interruptionExitCode(error);
+      if (exitCode === undefined) throw error;
+      process.stderr.write(`carelake: ${describeError(error)}\n`);
+      process.exitCode = exitCode;
+    }
   });
 
 const catalog = program.command('catalog').description('Register, describe and search the tables of the lake.');
