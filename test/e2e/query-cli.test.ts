@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
 import { readAuditEvents, type AuditEvent } from '@carelake/audit';
 import { closeDuckDb, openDuckDb, quoteLiteral } from '@carelake/tables';
 import { CLI, REPO_ROOT, runCli } from './helpers';
@@ -140,6 +141,28 @@ describe('carelake query output', () => {
     ]);
   });
 
+  it('arrow writes an IPC stream with typed columns', async () => {
+    const out = join(root, 'types.arrow');
+    expect(runCli(['query', TYPED_SQL, '--format', 'arrow', '--out', out], lake).status).toBe(0);
+
+    const table = tableFromIPC(await readFile(out));
+    const row = table.get(0)?.toJSON() as Record<string, unknown>;
+
+    expect(table.schema.fields.map((field) => `${field.name} ${String(field.type)}`)).toEqual([
+      'big Int64',
+      'amount Utf8',
+      'day Date32<DAY>',
+      'at Timestamp<MILLISECOND>',
+      'codes Utf8',
+      'reading Utf8',
+    ]);
+    expect(row['big']).toBe(9007199254740993n);
+    expect(row['amount']).toBe('12345678901234567890.125');
+    expect(row['day']).toBe(Date.UTC(2024, 1, 29));
+    expect(row['at']).toBe(Date.UTC(2024, 2, 1, 9, 45, 0, 123));
+    expect(JSON.parse(row['codes'] as string)).toEqual(['8480-6', 'a,"b']);
+  });
+
   it('table shows each type on one line', () => {
     const run = runCli(['query', TYPED_SQL], lake);
 
@@ -184,9 +207,9 @@ describe('carelake query output', () => {
       message: 'carelake: --format parquet writes binary data and needs --out FILE',
     },
     {
-      case: 'arrow',
-      args: ['--format', 'arrow', '--out', 'x.arrow'],
-      message: 'carelake: --format arrow is not available',
+      case: 'arrow without --out',
+      args: ['--format', 'arrow'],
+      message: 'carelake: --format arrow writes binary data and needs --out FILE',
     },
     {
       case: '--out in a missing folder',

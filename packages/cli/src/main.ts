@@ -105,7 +105,7 @@ program
   .command('query <sql>')
   .description('Run SQL over the catalog tables, as a principal. Trino (Athena) functions are translated; see docs/guides/query.md.')
   .option('--as <principal>', 'principal to run as (default: CARELAKE_PRINCIPAL or defaults.principal)')
-  .addOption(new Option('-f, --format <format>', 'output format; parquet needs --out, arrow is not available yet').choices([...OUTPUT_FORMATS]).default('table'))
+  .addOption(new Option('-f, --format <format>', 'output format; parquet and arrow (IPC stream) need --out').choices([...OUTPUT_FORMATS]).default('table'))
   .option('--out <file>', 'write the result to this file, replaced only when complete, instead of standard output')
   .option('--limit <rows>', 'stop after this many rows', positiveInteger)
   .option('--timeout <seconds>', 'stop the query after this many seconds, output included, and exit with code 124', positiveSeconds)

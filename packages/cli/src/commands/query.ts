@@ -11,6 +11,7 @@ import {
   writeResultParquet,
   type QueryResult,
 } from '@carelake/query';
+import { writeResultArrow } from '../result-arrow';
 import { CliUsageError } from '../errors';
 import {
   BINARY_FORMATS,
@@ -82,6 +83,7 @@ export async function runQuery(lake: Lake, sql: string, options: RunQueryOptions
         signal: controller.signal,
       });
     }
+    if (options.format === 'arrow') return await writeResultArrow(await engine.query(sql, queryOptions), out as string);
     return await writeText(
       await engine.query(sql, queryOptions),
       options.format as TextFormat,
@@ -96,19 +98,14 @@ export async function runQuery(lake: Lake, sql: string, options: RunQueryOptions
 }
 
 /**
- * Check the output options: a binary format needs `--out`, arrow is not
- * available, and `--out` must name a file in an existing folder. Returns the
+ * Check the output options: a binary format needs `--out`, and `--out` must
+ * name a file in an existing folder. Returns the
  * absolute output path, if any. `runQuery` checks too; call it first to fail
  * before opening the lake.
  */
 export async function checkQueryOutput(
   options: Pick<RunQueryOptions, 'format' | 'out'>,
 ): Promise<string | undefined> {
-  if (options.format === 'arrow') {
-    throw new CliUsageError('--format arrow is not available: the CLI has no Arrow IPC writer', {
-      hint: "DuckDB's arrow extension cannot be installed offline. Use --format parquet, which keeps the same column types.",
-    });
-  }
   if (BINARY_FORMATS.has(options.format) && options.out === undefined) {
     throw new CliUsageError(`--format ${options.format} writes binary data and needs --out FILE`, {
       hint: `Add --out result.${options.format}.`,
