@@ -91,17 +91,19 @@ describe('carelake catalog', () => {
   });
 
   it('saves, lists and deletes a query', () => {
-    const sql = 'SELECT count(*) AS patients FROM clinical.patients_current';
+    const sql = 'SELECT 42 AS answer';
 
     const saved = runCli(['catalog', 'save-query', 'patient-count', sql, '--description', 'Patients now.'], lake);
     const again = runCli(['catalog', 'save-query', 'patient-count', sql, '--description', 'Patients now.'], lake);
     const listed = runCli(['catalog', 'queries'], lake);
+    const ran = runCli(['query', '--saved', 'patient-count', '--format', 'csv'], lake);
     const deleted = runCli(['catalog', 'delete-query', 'patient-count'], lake);
     const missing = runCli(['catalog', 'delete-query', 'patient-count'], lake);
 
     expect(saved.stdout).toBe('query patient-count: saved\n');
     expect(again.stdout).toBe('query patient-count: unchanged\n');
     expect(listed.stdout).toMatch(/^patient-count {2}admin {2}\S+ {2}Patients now\.$/m);
+    expect(ran.stdout).toBe('answer\n42\n');
     expect(deleted.stdout).toBe('query patient-count: deleted\n');
     expect(missing.status).toBe(1);
   });

@@ -15,6 +15,7 @@ import {
   saveCatalogQuery,
   listCatalogQueries,
   deleteCatalogQuery,
+  querySqlOf,
 } from './commands/catalog';
 import { runDemo } from './commands/demo';
 import { listenMllp } from './commands/mllp-listen';
@@ -102,16 +103,18 @@ const writeWithBackPressure = (text: string): Promise<void> =>
   });
 
 program
-  .command('query <sql>')
+  .command('query [sql]')
   .description('Run SQL over the catalog tables, as a principal. Trino (Athena) functions are translated; see docs/guides/query.md.')
   .option('--as <principal>', 'principal to run as (default: CARELAKE_PRINCIPAL or defaults.principal)')
   .addOption(new Option('-f, --format <format>', 'output format; parquet and arrow (IPC stream) need --out').choices([...OUTPUT_FORMATS]).default('table'))
   .option('--out <file>', 'write the result to this file, replaced only when complete, instead of standard output')
   .option('--limit <rows>', 'stop after this many rows', positiveInteger)
   .option('--timeout <seconds>', 'stop the query after this many seconds, output included, and exit with code 124', positiveSeconds)
-  .action(async (sql: string, options: { as?: string; format: OutputFormat; out?: string; limit?: number; timeout?: number }) => {
+  .option('--saved <name>', 'run a saved query (see carelake catalog queries) instead of SQL given here')
+  .action(async (sqlArgument: string | undefined, options: { as?: string; format: OutputFormat; out?: string; limit?: number; timeout?: number; saved?: string }) => {
     const config = loadCliConfig(globals());
     const principal = resolvePrincipal(config, options.as);
+    const sql = await querySqlOf(config, sqlArgument, options.saved);
     await checkQueryOutput(options);
     try {
       await withLake(config, (lake) =>

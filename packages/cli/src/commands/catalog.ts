@@ -193,3 +193,19 @@ export async function deleteCatalogQuery(config: LoadedConfig, name: string, pri
     write(`query ${name}: deleted`);
   });
 }
+
+/** Returns the SQL to run: the text given, or the saved query named by `--saved`, never both. */
+export async function querySqlOf(config: LoadedConfig, sql: string | undefined, saved: string | undefined): Promise<string> {
+  if ((sql === undefined) === (saved === undefined)) {
+    throw new CliUsageError('give either SQL or --saved NAME', { hint: 'List saved queries with `carelake catalog queries`.' });
+  }
+  if (sql !== undefined) return sql;
+
+  return withLake(config, async (lake) => {
+    const query = await lake.savedQueries.getSavedQuery(saved as string);
+    if (!query) {
+      throw new CliUsageError(`saved query ${saved} does not exist`, { hint: 'List saved queries with `carelake catalog queries`.' });
+    }
+    return query.sql;
+  });
+}
