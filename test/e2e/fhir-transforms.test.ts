@@ -73,6 +73,7 @@ describe('SQL transforms over the HL7 v2 and Synthea samples', () => {
     engine = await DuckDbQueryEngine.open({
       catalog: lake.catalog,
       tables: lake.tables,
+      principal: admin,
       limits: { threads: 1 },
     });
   });

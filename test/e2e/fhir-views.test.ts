@@ -130,10 +130,10 @@ class TestLake {
   }
 
   async query(sql: string): Promise<Record<string, unknown>[]> {
-    const engine = await DuckDbQueryEngine.open({ catalog: this.lake.catalog, tables: this.lake.tables, limits: { threads: 1 } });
+    const principal = resolvePrincipal(loadConfig({ cwd: REPO_ROOT, env: {} }), 'admin');
+    const engine = await DuckDbQueryEngine.open({ catalog: this.lake.catalog, tables: this.lake.tables, principal, limits: { threads: 1 } });
     try {
-      const config = loadConfig({ cwd: REPO_ROOT, env: {} });
-      return (await engine.queryAll(sql, { principal: resolvePrincipal(config, 'admin') })).rows;
+      return (await engine.queryAll(sql, { principal })).rows;
     } finally {
       await engine.close();
     }

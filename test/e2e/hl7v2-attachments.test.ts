@@ -43,10 +43,10 @@ describe('HL7 v2 encapsulated data', () => {
   });
 
   it('stores ED data as an attachment', async () => {
-    const engine = await DuckDbQueryEngine.open({ catalog: lake.catalog, tables: lake.tables, limits: { threads: 1 } });
-    const config = loadConfig({ cwd: REPO_ROOT, env: {} });
+    const principal = resolvePrincipal(loadConfig({ cwd: REPO_ROOT, env: {} }), 'admin');
+    const engine = await DuckDbQueryEngine.open({ catalog: lake.catalog, tables: lake.tables, principal, limits: { threads: 1 } });
     const { rows } = await engine.queryAll('SELECT value_ref, value_size, value_media_type, value_text FROM clinical.observations', {
-      principal: resolvePrincipal(config, 'admin'),
+      principal,
     });
     await engine.close();
 

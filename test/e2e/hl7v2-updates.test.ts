@@ -56,10 +56,10 @@ describe('HL7 v2 updates, cancellations and merges', () => {
   let lake: Lake;
 
   const query = async (sql: string): Promise<Record<string, unknown>[]> => {
-    const engine = await DuckDbQueryEngine.open({ catalog: lake.catalog, tables: lake.tables, limits: { threads: 1 } });
+    const principal = resolvePrincipal(loadConfig({ cwd: REPO_ROOT, env: {} }), 'admin');
+    const engine = await DuckDbQueryEngine.open({ catalog: lake.catalog, tables: lake.tables, principal, limits: { threads: 1 } });
     try {
-      const config = loadConfig({ cwd: REPO_ROOT, env: {} });
-      return (await engine.queryAll(sql, { principal: resolvePrincipal(config, 'admin') })).rows;
+      return (await engine.queryAll(sql, { principal })).rows;
     } finally {
       await engine.close();
     }

@@ -41,10 +41,10 @@ describe('pipeline over the shared samples', () => {
   };
 
   const count = async (sql: string): Promise<number> => {
-    const engine = await DuckDbQueryEngine.open({ catalog: lake.catalog, tables: lake.tables, limits: { threads: 1 } });
+    const principal = resolvePrincipal(loadConfig({ cwd: REPO_ROOT, env: {} }), 'admin');
+    const engine = await DuckDbQueryEngine.open({ catalog: lake.catalog, tables: lake.tables, principal, limits: { threads: 1 } });
     try {
-      const config = loadConfig({ cwd: REPO_ROOT, env: {} });
-      const { rows } = await engine.queryAll(sql, { principal: resolvePrincipal(config, 'admin') });
+      const { rows } = await engine.queryAll(sql, { principal });
       return Number(rows[0]?.['n']);
     } finally {
       await engine.close();

@@ -1,5 +1,5 @@
 // Real: DuckDB through the query engine over Parquet tables committed by the table store in a
-// temp folder, the SQLite catalog and the file audit log. Nothing is faked.
+// temp folder, the SQLite catalog, the file audit log and applied policy files. Nothing is faked.
 import {
   analyst,
   openTempLake,
@@ -37,6 +37,14 @@ beforeAll(async () => {
     },
     [{ ...visitRow('v4', 'SOUTH', '2024-02-20T07:00:00Z', 3), ward: 'W2' }],
   );
+  await lake.applyPolicies({
+    'analysts.policy.yaml': [
+      'grants:',
+      '  - group: analysts',
+      '    tables: [clinical.visits, clinical.referrals]',
+      '    permissions: [select]',
+    ].join('\n'),
+  });
   engine = await lake.openEngine();
 });
 
@@ -69,7 +77,15 @@ describe('DuckDbQueryEngine', () => {
     ]);
     const event = (await lake.auditEvents()).at(-1);
     expect(event?.principal).toBe('analyst');
-    expect(event?.resources).toEqual(['clinical.visits']);
+    expect(event?.resources).toEqual([
+      'clinical.visits',
+      'clinical.visits.visit_key',
+      'clinical.visits.facility',
+      'clinical.visits.admit_time',
+      'clinical.visits.length_days',
+      'clinical.visits.visit_month',
+      'clinical.visits.ward',
+    ]);
     expect(event?.outcome).toBe('success');
     expect(event?.details['rows']).toBe(3);
   });

@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import { formatTableName, sha256Hex, type Principal } from '@carelake/core';
-import type { AuditLog } from '@carelake/audit';
+import { sha256Hex, type Principal } from '@carelake/core';
+import type { AuditDetails, AuditLog } from '@carelake/audit';
 import type { Catalog } from '@carelake/catalog';
+import type { GovernanceSnapshot } from '@carelake/governance';
 import {
   closeDuckDb,
   openDuckDb,
@@ -23,7 +24,12 @@ import {
   type JS,
 } from '@duckdb/node-api';
 import { describeDuckDbError } from './duckdb-error-message';
-import { QueryExecutionError, QueryUnsupportedConstructError } from './errors';
+import { governedView } from './enforcement/governed-view';
+import { parseStatement } from './enforcement/parse-statement';
+import { denialDetails, queryAuditFacts, type ExposedTable } from './enforcement/query-audit';
+import { checkStatementTree } from './enforcement/statement-gate';
+import { tableGrants } from './enforcement/table-grants';
+import { QueryDeniedError, QueryError, QueryExecutionError, QueryUnsupportedConstructError } from './errors';
 import type {
   QueryColumn,
   QueryEngine,
@@ -39,6 +45,13 @@ import { findUnsupportedConstructs } from './trino/unsupported-constructs';
 export interface DuckDbQueryEngineOptions {
   catalog: Catalog;
   tables: TableStore;
+  /** The principal whose queries this engine runs; `query` and `stream` reject any other. */
+  principal: Principal;
+  /**
+   * The governance snapshot in force (`readGovernanceSnapshot(lakeRoot)`). Without one, only an
+   * admin reads tables, because access is denied by default.
+   */
+  governance?: GovernanceSnapshot;
   audit?: AuditLog;
   limits?: DuckDbLimits;
 }
@@ -51,101 +64,148 @@ export interface DuckDbResultStream {
   chunks: AsyncIterable<DuckDBDataChunk>;
 }
 
-type Outcome = 'success' | 'failure';
+/** A table the principal may read that the engine does not expose, and why. */
+export interface WithheldTable {
+  table: string;
+  reason: string;
+}
+
+type Outcome = 'success' | 'failure' | 'denied';
 type DuckDbHandle = { instance: DuckDBInstance; connection: DuckDBConnection };
 
 /**
- * The local query engine: DuckDB over the committed Parquet files of every
- * catalog table, each exposed as a view named `database.table`. Only the
- * files of those snapshots are readable; any other file access is switched off
- * before a user's SQL runs. Trino functions that DuckDB lacks or defines
- * differently are macros with Trino's meaning (see trino/), so SQL written
- * for Athena runs here, and Trino constructs that cannot be translated are
- * rejected before DuckDB parses them.
+ * The local query engine for one principal: DuckDB over the committed
+ * Parquet files of the tables the principal may read, each exposed as a view
+ * named `database.table` that shows only the granted columns of the rows the
+ * row filter keeps. Tables not granted have no view at all.
+ *
+ * Two layers keep a principal inside those views:
+ * 1. Before a statement runs, DuckDB's own parser turns it into a parse tree
+ *    (`json_serialize_sql`), and only one SELECT whose every table reference
+ *    is an exposed view, a WITH query or a value generator such as `range`
+ *    runs. File readers, replacement scans (`FROM 'x.parquet'`), catalog
+ *    functions, and COPY, ATTACH, INSTALL, SET and every other statement
+ *    are denied, and each denial is an audit event with outcome `denied`.
+ * 2. DuckDB itself may read only the files behind the views, with external
+ *    access off, extensions never loaded or installed, and its configuration
+ *    locked. These settings alone do not stop a principal from reading those
+ *    files whole with read_parquet, or writing over them with COPY, which is
+ *    why the first layer exists.
+ *
+ * Trino functions that DuckDB lacks or defines differently are macros with
+ * Trino's meaning (see trino/), so SQL written for Athena runs here, and
+ * Trino constructs that cannot be translated are rejected before DuckDB
+ * parses them.
  */
 export class DuckDbQueryEngine implements QueryEngine {
   private constructor(
     private readonly duck: DuckDbHandle,
-    /** An empty DuckDB that only parses statements, for the tables they name. */
-    private readonly parser: DuckDbHandle,
     private readonly opened: MaterializedSnapshot[],
     private readonly links: PartitionLinks,
     private readonly audit: AuditLog | undefined,
-    readonly tableNames: string[],
+    /** The principal whose queries this engine runs. */
+    readonly principal: Principal,
+    private readonly exposed: ReadonlyMap<string, ExposedTable>,
+    /** Tables the principal may read that the engine does not expose, with the reason. */
+    readonly withheld: readonly WithheldTable[],
+    private readonly governance: GovernanceSnapshot | undefined,
   ) {}
 
   /** Audit records of streams not read to the end yet, written as failures on close. */
   private readonly unfinished = new Set<() => Promise<void>>();
 
+  /** The tables the principal reads, as `database.table`, sorted. */
+  get tableNames(): string[] {
+    return [...this.exposed.keys()].sort();
+  }
+
   static async open(options: DuckDbQueryEngineOptions): Promise<DuckDbQueryEngine> {
+    const registered = (await options.catalog.listTables()).map((entry) => ({ database: entry.database, table: entry.name }));
+    const grants = tableGrants(options.principal, options.governance, registered);
+
     const duck = await openDuckDb(options.limits);
-    const parser = await openDuckDb({ threads: 1 });
     const links = await PartitionLinks.create();
     const opened: MaterializedSnapshot[] = [];
-    const names: string[] = [];
+    const exposed = new Map<string, ExposedTable>();
+    const withheld: WithheldTable[] = [];
     try {
       const schemas = new Set<string>();
       const readable: string[] = [];
-      for (const entry of await options.catalog.listTables()) {
-        const name = formatTableName({ database: entry.database, table: entry.name });
-        const snapshot = await options.tables.snapshot(name);
+      for (const grant of grants) {
+        const snapshot = await options.tables.snapshot(grant.name);
         if (!snapshot) continue;
 
         const materialized = await options.tables.materializeSnapshot(snapshot);
         opened.push(materialized);
-        if (!schemas.has(entry.database)) {
-          await duck.connection.run(
-            `CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(entry.database)}`,
-          );
-          schemas.add(entry.database);
+        const source = await snapshotViewSql(snapshot, materialized.pathOf, links);
+        const view = governedView(grant, source.sql, snapshot.columns);
+        if (view.kind === 'withheld') {
+          withheld.push({ table: grant.name, reason: view.reason });
+          continue;
         }
-        const view = await snapshotViewSql(snapshot, materialized.pathOf, links);
-        readable.push(...view.paths);
+        if (!schemas.has(grant.database)) {
+          await duck.connection.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(grant.database)}`);
+          schemas.add(grant.database);
+        }
         await duck.connection.run(
-          `CREATE VIEW ${quoteIdentifier(entry.database)}.${quoteIdentifier(entry.name)} AS ${view.sql}`,
+          `CREATE VIEW ${quoteIdentifier(grant.database)}.${quoteIdentifier(grant.table)} AS ${view.sql}`,
         );
-        names.push(name);
+        readable.push(...source.paths);
+        exposed.set(grant.name, { grant, columns: view.columns });
       }
       await applyTrinoDialect(duck.connection);
       await lockDown(duck.connection, readable);
     } catch (error) {
       closeDuckDb(duck);
-      closeDuckDb(parser);
       for (const snapshot of opened) await snapshot.release();
       await links.release();
       throw error;
     }
-    return new DuckDbQueryEngine(duck, parser, opened, links, options.audit, names.sort());
+    return new DuckDbQueryEngine(duck, opened, links, options.audit, options.principal, exposed, withheld, options.governance);
   }
 
   /**
    * Run one statement and stream its result as DuckDB data chunks. Every run
-   * is one audit event, recorded when the last chunk is read, when the query
-   * fails, when the caller stops reading, or at `close` for a stream never
-   * read to the end (the last two with outcome failure).
+   * is one audit event. It is recorded when the last chunk is read, when the
+   * query fails or is denied, when the caller stops reading, or at `close`
+   * for a stream never read to the end; the last two have outcome failure.
+   * Raises `QueryDeniedError` for a statement the principal may not run.
    */
   async stream(sql: string, options: QueryOptions): Promise<DuckDbResultStream> {
     const started = performance.now();
     const sqlHash = sha256Hex(sql);
     const connection = this.duck.connection;
-    const resources = this.referencedTables(sql);
-    const record = (outcome: Outcome, rows?: number): Promise<void> =>
-      this.record(options.principal, resources, outcome, sqlHash, {
-        ...(rows === undefined ? {} : { rows }),
-        durationMs: Math.round(performance.now() - started),
-      });
+    let tables: string[] = [];
+    const record = (outcome: Outcome, details: AuditDetails = {}): Promise<void> =>
+      this.record(outcome, tables, { sqlSha256: sqlHash, ...details, durationMs: Math.round(performance.now() - started) });
 
+    if (options.principal.name !== this.principal.name) {
+      throw new QueryError(`this engine runs the queries of principal ${this.principal.name}, not ${options.principal.name}`, {
+        hint: 'Open one engine for each principal: each sees only its own grants.',
+      });
+    }
     const unsupported = findUnsupportedConstructs(sql);
     if (unsupported.length > 0) {
       await record('failure');
       throw new QueryUnsupportedConstructError(unsupported);
     }
 
+    const statement = await this.checkStatement(sql);
+    tables = statement.tables;
+    if (statement.kind === 'invalid') {
+      await record('failure');
+      throw executionError(new Error(statement.message));
+    }
+    if (statement.kind === 'denied') {
+      await record('denied', denialDetails(statement.denials));
+      throw new QueryDeniedError(this.principal.name, statement.denials);
+    }
+
     const stop = new QueryStop(connection, options.signal, options.timeoutMs);
     let result: DuckDBResult;
     try {
       stop.throwIfStopped();
-      result = await connection.stream(sql);
+      result = await connection.stream(statement.sql);
     } catch (error) {
       stop.dispose();
       await record('failure');
@@ -163,7 +223,7 @@ export class DuckDbQueryEngine implements QueryEngine {
     const finish = async (outcome: Outcome): Promise<void> => {
       if (!unfinished.delete(finishAsFailure)) return;
       stop.dispose();
-      await record(outcome, rowCount);
+      await record(outcome, { rows: rowCount });
     };
     const finishAsFailure = (): Promise<void> => finish('failure');
     unfinished.add(finishAsFailure);
@@ -209,42 +269,56 @@ export class DuckDbQueryEngine implements QueryEngine {
   async close(): Promise<void> {
     for (const finishAsFailure of [...this.unfinished]) await finishAsFailure();
     closeDuckDb(this.duck);
-    closeDuckDb(this.parser);
     for (const snapshot of this.opened) await snapshot.release();
     await this.links.release();
   }
 
   /**
-   * List the lake tables a statement names, for the audit event, or none when
-   * DuckDB cannot parse it. The engine's own connection would list the files
-   * behind each view instead, so an empty DuckDB parses the statement.
+   * Parse a statement and check it against the exposed views. `tables` lists
+   * the lake tables it names: the readable ones for a statement that runs,
+   * every one for a denied statement, for its audit event.
    */
-  private referencedTables(sql: string): string[] {
-    try {
-      // Catalog names are lower case, and unquoted SQL names match them in any case.
-      const named = new Set(
-        this.parser.connection.getTableNames(sql, true).map((name) => name.toLowerCase()),
-      );
-      return this.tableNames.filter((name) => named.has(name));
-    } catch {
-      return [];
+  private async checkStatement(
+    sql: string,
+  ): Promise<
+    | { kind: 'run'; sql: string; tables: string[] }
+    | { kind: 'denied'; denials: string[]; tables: string[] }
+    | { kind: 'invalid'; message: string; tables: string[] }
+  > {
+    const parsed = await parseStatement(this.duck.connection, sql);
+    if (parsed.kind !== 'parsed') return { ...parsed, tables: [] };
+
+    const check = checkStatementTree(parsed.statements, (table) => this.whyUnreadable(table));
+    const denials = [...check.denials];
+    // A plan shows row counts read before the row filter, which the principal may not see.
+    const filtered = check.tables.filter((table) => this.exposed.get(table)?.grant.rowFilter !== undefined);
+    if (parsed.explain && filtered.length > 0) {
+      denials.push(`EXPLAIN of row-filtered table(s) ${filtered.join(', ')}, because plans show row counts before the filter`);
     }
+    if (denials.length > 0) return { kind: 'denied', denials, tables: check.named };
+    return { kind: 'run', sql: parsed.sql, tables: check.tables };
   }
 
-  private async record(
-    principal: Principal,
-    resources: string[],
-    outcome: Outcome,
-    sqlHash: string,
-    details: Record<string, number>,
-  ): Promise<void> {
-    await this.audit?.append({
-      principal: principal.name,
+  private whyUnreadable(table: string): string | undefined {
+    if (this.exposed.has(table)) return undefined;
+    const withheld = this.withheld.find((entry) => entry.table === table);
+    if (withheld !== undefined) return `table ${table} is withheld: ${withheld.reason}`;
+    if (this.principal.role !== 'admin' && this.governance === undefined) {
+      return `table ${table} is not granted to you: no governance policies are applied, so only admins read tables (run carelake grants apply)`;
+    }
+    return `table ${table} is not granted to you, or has no committed data`;
+  }
+
+  private async record(outcome: Outcome, tables: readonly string[], details: AuditDetails): Promise<void> {
+    if (this.audit === undefined) return;
+    const facts = queryAuditFacts(tables, this.exposed, this.governance?.sha256);
+    await this.audit.append({
+      principal: this.principal.name,
       action: 'query.run',
-      resources,
+      resources: facts.resources,
       outcome,
       // The SQL text may quote field values, so only its hash is kept.
-      details: { sqlSha256: sqlHash, ...details },
+      details: { ...details, ...facts.details },
     });
   }
 }

@@ -47,3 +47,24 @@ export class QueryUnsupportedConstructError extends QueryError {
     );
   }
 }
+
+/**
+ * A statement the governed engine does not run: anything but one SELECT over
+ * the tables granted to the principal. `denials` names each construct found,
+ * such as `table function read_parquet` or `COPY statement`, never the SQL
+ * text, which can quote field values.
+ */
+export class QueryDeniedError extends QueryError {
+  constructor(
+    readonly principal: string,
+    readonly denials: readonly string[],
+    options: CarelakeErrorOptions = {},
+  ) {
+    super(`query denied for principal ${principal}: ${denials.join('; ')}`, {
+      hint:
+        'Only one SELECT statement runs, over the tables granted to you, named as database.table. ' +
+        `\`carelake grants show --principal ${principal}\` lists them with their columns and row filters.`,
+      ...options,
+    });
+  }
+}

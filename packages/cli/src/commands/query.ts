@@ -3,6 +3,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Principal } from '@carelake/core';
+import { readGovernanceSnapshot } from '@carelake/governance';
 import type { Lake } from '@carelake/pipeline';
 import {
   DuckDbQueryEngine,
@@ -34,7 +35,8 @@ export interface RunQueryOptions {
 
 /**
  * Run one SQL statement through the local engine, opened for this call and
- * closed afterwards, and write its result as it streams. Ctrl-C interrupts
+ * the principal, and closed afterwards, and write its result as it streams.
+ * A statement the principal may not run raises `QueryDeniedError`. Ctrl-C interrupts
  * the query and rejects with `QueryInterruptedError`; `--timeout` rejects with
  * `QueryTimeoutError`. Either way no partial output file is left behind.
  * Resolves with the number of rows written.
@@ -64,10 +66,14 @@ export async function runQuery(lake: Lake, sql: string, options: RunQueryOptions
 
   let engine: DuckDbQueryEngine | undefined;
   try {
-    // The engine reads only the snapshot files it opens here, and releases them on close.
+    // The engine exposes only what the policies in force grant the principal, reads only the
+    // snapshot files behind that, and releases them on close.
+    const governance = readGovernanceSnapshot(lake.root);
     engine = await DuckDbQueryEngine.open({
       catalog: lake.catalog,
       tables: lake.tables,
+      principal: options.principal,
+      ...(governance === undefined ? {} : { governance }),
       audit: lake.audit,
       limits: lake.duckdb,
     });

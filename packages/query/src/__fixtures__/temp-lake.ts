@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileAuditLog, readAuditEvents, type AuditEvent } from '@carelake/audit';
@@ -12,11 +12,24 @@ import {
   type Principal,
   type Row,
 } from '@carelake/core';
+import { applyLocal, loadPolicies, readGovernanceSnapshot } from '@carelake/governance';
 import { LocalObjectStore } from '@carelake/storage';
 import { TableStore } from '@carelake/tables';
 import { DuckDbQueryEngine } from '../duckdb-engine';
 
 export const analyst: Principal = { name: 'analyst', role: 'user', groups: ['analysts'] };
+export const admin: Principal = { name: 'admin', role: 'admin', groups: [] };
+
+/** Principals and groups of the temp lake's carelake.yaml, which policies may name. */
+const PRINCIPALS = {
+  principals: {
+    admin: { role: 'admin' as const, groups: [] },
+    analyst: { role: 'user' as const, groups: ['analysts'] },
+    tests: { role: 'user' as const, groups: [] },
+    auditor: { role: 'user' as const, groups: [] },
+  },
+  groups: { analysts: {} },
+};
 
 /** Synthetic visits partitioned by month, three months of one row each unless a test adds more. */
 export const visitsDataset: DatasetDefinition = datasetSchema.parse({
@@ -69,7 +82,12 @@ export interface TempLake {
   auditDir: string;
   /** Commit rows to a table and register it in the catalog. */
   addTable(dataset: DatasetDefinition, rows: readonly Row[]): Promise<void>;
-  openEngine(): Promise<DuckDbQueryEngine>;
+  /** Absolute paths of the data files of a table's newest snapshot. */
+  dataFilePaths(table: string): Promise<string[]>;
+  /** Write policy files (name to YAML) and apply them, over the datasets of the tables added so far. */
+  applyPolicies(files: Record<string, string>): Promise<void>;
+  /** Open an engine for a principal (the analyst unless given) under the policies applied, if any. */
+  openEngine(principal?: Principal): Promise<DuckDbQueryEngine>;
   auditEvents(): Promise<AuditEvent[]>;
   close(): Promise<void>;
 }
@@ -85,6 +103,7 @@ export async function openTempLake(prefix: string): Promise<TempLake> {
     duckdb: { threads: 1 },
   });
   const audit = await FileAuditLog.open({ dir: auditDir, clock, fsync: false });
+  const datasets = new Map<string, DatasetDefinition>();
 
   return {
     root,
@@ -94,14 +113,30 @@ export async function openTempLake(prefix: string): Promise<TempLake> {
       await tables.append(dataset, rows, { principal: 'runner', inputs: [] });
       await catalog.ensureDatabase(database);
       await catalog.upsertTable(tableInputFromDataset(dataset, tableDataPrefix(database, table)));
+      datasets.set(dataset.table, dataset);
     },
-    openEngine: () =>
-      DuckDbQueryEngine.open({
+    async dataFilePaths(table) {
+      const snapshot = await tables.snapshot(table);
+      return (snapshot?.files ?? []).map((file) => join(root, file.key));
+    },
+    async applyPolicies(files) {
+      const folder = join(root, 'policies');
+      await rm(folder, { recursive: true, force: true });
+      await mkdir(folder);
+      for (const [name, text] of Object.entries(files)) await writeFile(join(folder, name), text);
+      applyLocal(root, loadPolicies(folder, { config: PRINCIPALS, datasets: [...datasets.values()] }), { clock });
+    },
+    openEngine: (principal = analyst) => {
+      const governance = readGovernanceSnapshot(root);
+      return DuckDbQueryEngine.open({
         catalog,
         tables,
+        principal,
+        ...(governance === undefined ? {} : { governance }),
         audit,
         limits: { threads: 1, memoryLimit: '256MB' },
-      }),
+      });
+    },
     async auditEvents() {
       const events: AuditEvent[] = [];
       for await (const event of readAuditEvents(auditDir, { action: 'query.run' }))
