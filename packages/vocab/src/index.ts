@@ -98,3 +98,30 @@ export {
   type CheckDate,
   type CodeCheck,
 } from './code-index';
+export { isOpenPeriod, isValidCodeStatus, type CodePeriod, type VocabRelease } from './code-period';
+export {
+  compareRelease,
+  type CompareReleaseOptions,
+  type ReleaseChangeCounts,
+  type ReleaseChangeKind,
+  type ReleaseChanges,
+} from './release-changes';
+export {
+  isMonthDay,
+  nextScheduledRelease,
+  releaseDue,
+  type ReleaseDue,
+  type ReleaseSchedule,
+} from './release-schedule';
+export {
+  readReleaseRecords,
+  RELEASE_FORMATS,
+  type ReadReleaseOptions,
+  type ReleaseFileInput,
+  type ReleaseFormat,
+} from './release-records';
+export {
+  CODE_SYSTEM_IDENTIFIERS,
+  codeSystemOfIdentifier,
+  isIdentifierOf,
+} from './code-system-identifiers';

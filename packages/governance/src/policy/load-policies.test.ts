@@ -23,7 +23,7 @@ describe('loadPolicies', () => {
     const set = loadPolicies(POLICIES_FOLDER, { config: repositoryConfig(), datasets: repositoryDatasets() });
 
     expect(set.files).toEqual(['analysts.policy.yaml', 'researcher.policy.yaml', 'steward.policy.yaml', 'tags.policy.yaml']);
-    expect(set.tables).toHaveLength(24);
+    expect(set.tables).toHaveLength(31);
     // One filter per clinical table, each parsed into the same tree.
     expect(set.dataCellsFilters).toHaveLength(10);
     expect(set.dataCellsFilters[0]?.rowFilter?.tree).toEqual({
