@@ -42,3 +42,48 @@ describe('loadPipelineFile decode.conformance and views', () => {
     expect((await load(['views: [views/fhir, more.view.json]'])).views).toEqual(['views/fhir', 'more.view.json']);
   });
 });
+
+describe('loadPipelineFile kinesis source', () => {
+  let root: string;
+
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'carelake-pipeline-file-kinesis-test-'));
+  });
+
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  async function load(lines: string[]): Promise<ReturnType<typeof loadPipelineFile>> {
+    const file = join(root, 'adt-stream.pipeline.yaml');
+    await writeFile(file, ['name: adt-stream', ...lines, ''].join('\n'));
+    return loadPipelineFile(file);
+  }
+
+  async function keyPathsOf(lines: string[]): Promise<string[]> {
+    const error = await load(lines).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).issues.map((issue) => issue.keyPath);
+  }
+
+  it('fills in the Firehose buffering defaults', async () => {
+    const pipeline = await load(['source: { type: kinesis, stream: hl7-adt }', 'outputs: [raw.hl7v2_segments]']);
+
+    expect(pipeline.source).toEqual({ type: 'kinesis', stream: 'hl7-adt', shards: 1, aggregation: false, bufferMiB: 5, bufferSeconds: 300 });
+  });
+
+  it('names the key path of every invalid source setting', async () => {
+    const lines = ['source: { type: kinesis, stream: "hl7 adt", shards: 0, bufferMiB: 0.5, bufferSeconds: 901 }', 'outputs: [raw.hl7v2_segments]'];
+
+    expect(await keyPathsOf(lines)).toEqual(['source.stream', 'source.shards', 'source.bufferMiB', 'source.bufferSeconds']);
+  });
+
+  it.each([
+    { case: 'csv records', lines: ['source: { type: kinesis, stream: s }', 'decode: { format: csv, schema: { columns: [{ name: a, type: string }] } }', 'outputs: [raw.a]'], keyPath: 'decode.format' },
+    { case: 'raw files', lines: ['source: { type: directory, path: inbox }', 'decode: { format: raw }', 'outputs: [raw.a]'], keyPath: 'decode.format' },
+    { case: 'raw records into two tables', lines: ['source: { type: kinesis, stream: s }', 'decode: { format: raw }', 'outputs: [raw.a, raw.b]'], keyPath: 'outputs' },
+    { case: 'a consumer named like the endpoint folder', lines: ['source: { type: kinesis, stream: s, consumer: endpoint }', 'outputs: [raw.a]'], keyPath: 'source.consumer' },
+  ])('rejects $case', async ({ lines, keyPath }) => {
+    expect(await keyPathsOf(lines)).toContain(keyPath);
+  });
+});

@@ -35,6 +35,37 @@ const mllpSource = z
   })
   .strict();
 
+/**
+ * A Kinesis data stream. `carelake stream put` publishes files to it, `carelake mllp listen
+ * --publish` publishes MLLP messages, and `carelake stream run` reads it into the outputs in
+ * micro-batches. A micro-batch is committed when its records reach `bufferMiB` or its oldest
+ * record has waited `bufferSeconds`, whichever comes first, like Firehose's buffering hints, and
+ * with the same ranges and defaults.
+ */
+const kinesisSource = z
+  .object({
+    type: z.literal('kinesis'),
+    /** Stream name, as Kinesis allows it. */
+    stream: z.string().regex(/^[a-zA-Z0-9_.-]{1,128}$/, 'must be 1 to 128 letters, digits, "_", "." or "-"'),
+    /** Shards of the stream when carelake creates it on the local endpoint. */
+    shards: z.number().int().min(1).max(50).default(1),
+    /** Pack records into KPL aggregated records when publishing. */
+    aggregation: z.boolean().default(false),
+    /**
+     * Partition keys the publisher spreads records over; the records of one patient or resource
+     * always get the same one. Left out: one key per patient or resource, or 256 keys with
+     * aggregation, because an aggregated record packs the records of one key only.
+     */
+    partitionKeys: z.number().int().min(1).max(10_000).optional(),
+    /** Record bytes that commit a micro-batch, in MiB. */
+    bufferMiB: z.number().min(1).max(128).default(5),
+    /** Age of a micro-batch's oldest record that commits it, in seconds. */
+    bufferSeconds: z.number().min(0).max(900).default(300),
+    /** Name of the consumer, which owns the checkpoints; the pipeline name when left out. */
+    consumer: z.string().regex(/^[a-zA-Z0-9_.-]{1,128}$/, 'must be 1 to 128 letters, digits, "_", "." or "-"').optional(),
+  })
+  .strict();
+
 const postActionSchema = z.union([
   z.enum(['leave', 'delete']),
   z.object({ archive: z.string().min(1) }).strict(),
@@ -95,14 +126,16 @@ export const pipelineSchema = z
   .object({
     name: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'must be lower case letters, digits and "-", starting with a letter'),
     description: z.string().optional(),
-    source: z.discriminatedUnion('type', [directorySource, mllpSource, sftpSource]),
+    source: z.discriminatedUnion('type', [directorySource, mllpSource, sftpSource, kinesisSource]),
     decode: z
       .object({
         /**
          * `auto` picks the decoder by file name: .hl7 for HL7 v2, .json and .ndjson for FHIR, .csv
-         * for CSV when `schema` is set.
+         * for CSV when `schema` is set. For a kinesis source it looks at each record's first bytes:
+         * `MSH` for HL7 v2, `{` for FHIR JSON. `raw` (kinesis sources only) stores each record's
+         * bytes as they are, in the one output table.
          */
-        format: z.enum(['auto', 'hl7v2', 'fhir', 'csv']).default('auto'),
+        format: z.enum(['auto', 'hl7v2', 'fhir', 'csv', 'raw']).default('auto'),
         /** Layout and column types of a CSV feed; its rows go to the pipeline's one output table. */
         schema: csvSchema.optional(),
         mode: z.enum(['lenient', 'strict']).default('lenient'),
@@ -143,7 +176,7 @@ export const pipelineSchema = z
      * SQL transform files (`*.sql`), or folders of them, relative to the pipeline file. A file
      * named X.sql writes clinical.X when clinical.X is one of the outputs, from the fhir view
      * tables it reads, which the run writes too. Left out, a pipeline that can read FHIR
-     * (`decode.format` fhir, or auto with a directory source) uses `transforms/fhir` beside the
+     * (`decode.format` fhir, or auto with a directory or kinesis source) uses `transforms/fhir` beside the
      * pipeline file, else the transforms the repository ships. Other pipelines, and `[]`, run none.
      */
     transforms: z.array(z.string().min(1)).optional(),
@@ -159,10 +192,25 @@ export const pipelineSchema = z
     if (pipeline.decode.schema !== undefined && pipeline.outputs.length !== 1) {
       context.addIssue({ code: 'custom', path: ['outputs'], message: 'a CSV pipeline writes one table: name exactly one output' });
     }
+    const streamed = pipeline.source.type === 'kinesis';
+    if (streamed && pipeline.decode.format === 'csv') {
+      context.addIssue({ code: 'custom', path: ['decode', 'format'], message: 'a kinesis source takes auto, hl7v2, fhir or raw records, not csv' });
+    }
+    if (!streamed && pipeline.decode.format === 'raw') {
+      context.addIssue({ code: 'custom', path: ['decode', 'format'], message: 'raw is for kinesis sources; use auto, hl7v2, fhir or csv for files' });
+    }
+    // The local stream endpoint keeps its files under _state/streams/endpoint, beside the consumers' checkpoints.
+    if (pipeline.source.type === 'kinesis' && (pipeline.source.consumer ?? pipeline.name).startsWith('endpoint')) {
+      context.addIssue({ code: 'custom', path: ['source', 'consumer'], message: 'must not start with "endpoint", which names the local stream folder; set another consumer name' });
+    }
+    if (pipeline.decode.format === 'raw' && pipeline.outputs.length !== 1) {
+      context.addIssue({ code: 'custom', path: ['outputs'], message: 'a raw stream pipeline writes one table: name exactly one output' });
+    }
   });
 
 export type PipelineDefinition = z.output<typeof pipelineSchema>;
 export type SftpSourceDefinition = z.output<typeof sftpSource>;
+export type KinesisSourceDefinition = z.output<typeof kinesisSource>;
 
 /**
  * `decode.conformance` when a pipeline file leaves it out. `reject` keeps resources that break

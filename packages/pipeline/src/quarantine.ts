@@ -7,11 +7,31 @@ export interface QuarantineItem {
   landingKey: string;
   fileSha256: string;
   position: ErrorPosition;
-  /** Stage that rejected it: decode, map or validate. */
-  stage: 'decode' | 'map' | 'validate';
+  /** Stage that rejected it: decode, map or validate; publish when a stream did not accept a record. */
+  stage: 'decode' | 'map' | 'validate' | 'publish';
   reason: string;
   /** The rejected text (a message, a line), when the decoder can isolate it; the file stays in landing/. */
   content?: string;
+  /** The stream record it came from, for items of stream pipelines. */
+  streamRecord?: QuarantinedStreamRecord;
+}
+
+/**
+ * Where a quarantined stream record was, or what became of it. A record the stream stored has a
+ * shard id and sequence number; a record the producer dead-lettered has the PutRecords error code.
+ */
+export interface QuarantinedStreamRecord {
+  stream: string;
+  partitionKey: string;
+  shardId?: string;
+  /** Decimal string of up to 129 digits. */
+  sequenceNumber?: string;
+  /** 0-based position inside a KPL aggregated record; 0 for a plain record. */
+  subSequenceNumber?: number;
+  /** PutRecords `ErrorCode` of a dead-lettered record, such as `ProvisionedThroughputExceededException`. */
+  errorCode?: string;
+  /** PutRecords calls that carried a dead-lettered record. */
+  attempts?: number;
 }
 
 /**

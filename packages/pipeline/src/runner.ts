@@ -13,7 +13,7 @@ import type { CsvSchema } from '@carelake/csv';
 import type { FetchProgress, SftpSourceOptions } from '@carelake/sftp';
 import { createConformanceChecker, type ConformanceChecker, type FhirViewSet } from '@carelake/fhir';
 import { ControlIdRegistry, type Hl7MappingSet } from '@carelake/hl7v2';
-import { ObjectExistsError } from '@carelake/storage';
+import { ObjectExistsError, type ObjectStore } from '@carelake/storage';
 import { currentDatasetOf, validateRow, type CommitResult, type CommitContext } from '@carelake/tables';
 import { checkCsvOutput } from './decode-csv';
 import { decodeLandedFile, formatOfFile } from './decode';
@@ -27,6 +27,7 @@ import type { Lake } from './lake';
 import { fhirConformanceOf, type LoadedPipeline } from './pipeline-file';
 import { quarantine } from './quarantine';
 import { registerTable } from './register';
+import { PipelineError } from './errors';
 import { fetchSftpFiles, type SftpFetchSummary } from './sftp-fetch';
 import { listSourceFiles } from './source-files';
 import { checkSqlTransforms, loadSqlTransforms, type SqlTransform } from './sql-transforms';
@@ -98,13 +99,14 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunSumma
   const principal = options.principal ?? RUNNER;
   const logger = (options.logger ?? silentLogger).child({ pipeline: pipeline.name });
   const started = performance.now();
+  if (pipeline.source.type === 'kinesis') {
+    throw new PipelineError(`pipeline ${pipeline.name} reads the kinesis stream ${pipeline.source.stream}, not files`, {
+      position: { file: pipeline.file, keyPath: 'source.type' },
+      hint: 'Run it with carelake stream run.',
+    });
+  }
   // Mapping, view and transform files are compiled before any file lands, so a broken one stops the run at once.
-  const transforms = await loadSqlTransforms(pipeline, lake.duckdb);
-  const tables = tablesWrittenBy(pipeline, transforms);
-  const viewPipeline = { ...pipeline, outputs: tables };
-  const fhirViews = writesFhirViews(viewPipeline) ? loadFhirViews(viewPipeline, options.datasets) : undefined;
-  const outputs = tables.map((table) => fhirViews?.find(table)?.dataset ?? requireDataset(options.datasets, table));
-  await checkSqlTransforms(transforms, (table) => outputs.find((dataset) => dataset.table === table), lake.duckdb);
+  const { tables, outputs, transforms, fhirViews } = await preparePipelineTables(pipeline, options.datasets, lake);
   const ledger = new IngestLedger(lake.store, pipeline.name);
 
   const summary: RunSummary = {
@@ -217,6 +219,34 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunSumma
   return summary;
 }
 
+/** The tables a pipeline writes and the compiled views and transforms that feed some of them. */
+export interface PipelineTables {
+  /** The pipeline's outputs, then the view tables its transforms read that the outputs leave out. */
+  tables: string[];
+  /** The dataset of each of `tables`, in the same order. */
+  outputs: DatasetDefinition[];
+  transforms: SqlTransform[];
+  fhirViews: FhirViewSet | undefined;
+}
+
+/**
+ * Compile a pipeline's view and transform files and find the dataset of every table it writes.
+ * @throws ConfigError or PipelineError for a broken view, transform or missing dataset.
+ */
+export async function preparePipelineTables(
+  pipeline: LoadedPipeline,
+  datasets: Map<string, DatasetDefinition>,
+  lake: Pick<Lake, 'duckdb'>,
+): Promise<PipelineTables> {
+  const transforms = await loadSqlTransforms(pipeline, lake.duckdb);
+  const tables = tablesWrittenBy(pipeline, transforms);
+  const viewPipeline = { ...pipeline, outputs: tables };
+  const fhirViews = writesFhirViews(viewPipeline) ? loadFhirViews(viewPipeline, datasets) : undefined;
+  const outputs = tables.map((table) => fhirViews?.find(table)?.dataset ?? requireDataset(datasets, table));
+  await checkSqlTransforms(transforms, (table) => outputs.find((dataset) => dataset.table === table), lake.duckdb);
+  return { tables, outputs, transforms, fhirViews };
+}
+
 /** Decode one landed file, quarantine its bad parts and add its valid rows to the batch. */
 async function decodeAndStage(
   options: RunPipelineOptions,
@@ -229,6 +259,7 @@ async function decodeAndStage(
 ): Promise<PendingFile> {
   const { lake, pipeline } = options;
   const format = pipeline.decode.format === 'auto' ? formatOfFile(landed.sourceName) : pipeline.decode.format;
+  if (format === 'raw') throw new PipelineError(`decode.format raw is for kinesis sources, not ${landed.sourceName}`);
   // Versions with the same event time are ordered by ingested_at, and a clock can return the same
   // millisecond for several files, so each file gets a time after the previous one's.
   state.lastIngestedAt = Math.max(lake.clock.now().getTime(), state.lastIngestedAt + 1);
@@ -245,7 +276,7 @@ async function decodeAndStage(
     ...(state.fhirViews ? { fhirViews: state.fhirViews } : {}),
     ...(state.csv ? { csv: state.csv } : {}),
   });
-  await storeAttachments(options, decoded.attachments);
+  await storeAttachments(lake.store, decoded.attachments);
   for (const warning of decoded.mappingWarnings) {
     state.logger.debug({ code: warning.code, position: warning.position }, 'decode warning');
   }
@@ -301,10 +332,10 @@ async function decodeAndStage(
  * Store the content that rows refer to instead of inlining it. Keys are content hashes, so an
  * attachment already stored (by an earlier run or another file) is left as it is.
  */
-async function storeAttachments(options: RunPipelineOptions, attachments: readonly DecodedAttachment[]): Promise<void> {
+export async function storeAttachments(store: ObjectStore, attachments: readonly DecodedAttachment[]): Promise<void> {
   for (const attachment of attachments) {
     try {
-      await options.lake.store.put(attachment.key, attachment.bytes, {
+      await store.put(attachment.key, attachment.bytes, {
         ifNoneMatch: true,
         tags: { 'media-type': attachment.mediaType },
       });
@@ -366,14 +397,17 @@ async function commitBatch(
   }
 }
 
+/** Row counts of the commits of a run, which `appendAndRegister` adds to. */
+export type CommitCounts = Pick<RunSummary, 'rowsOut' | 'rowsSkippedAsDuplicate' | 'rowsByTable'>;
+
 /** Append rows to one table, count them, audit the commit and register the table. */
-async function appendAndRegister(
-  options: RunPipelineOptions,
+export async function appendAndRegister(
+  options: Pick<RunPipelineOptions, 'lake'>,
   principal: Principal,
   dataset: DatasetDefinition,
   rows: readonly Row[],
   context: CommitContext,
-  summary: RunSummary,
+  summary: CommitCounts,
   logger: Logger,
 ): Promise<CommitResult> {
   const { lake } = options;
@@ -398,8 +432,9 @@ async function appendAndRegister(
   return result;
 }
 
-async function refreshCurrentTable(
-  options: RunPipelineOptions,
+/** Rebuild the `_current` companion of a history table, audit the commit and register it. */
+export async function refreshCurrentTable(
+  options: Pick<RunPipelineOptions, 'lake' | 'datasets'>,
   principal: Principal,
   history: DatasetDefinition,
   logger: Logger,

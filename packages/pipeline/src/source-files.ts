@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { ObjectStore } from '@carelake/storage';
+import { PipelineError } from './errors';
 import type { LoadedPipeline } from './pipeline-file';
 
 /** One input of a run: a file in a source folder, or a message a listener already landed. */
@@ -15,6 +16,11 @@ export async function listSourceFiles(pipeline: LoadedPipeline, store: ObjectSto
   const source = pipeline.source;
   // Listeners and the SFTP fetch land files before the run decodes them.
   if (source.type === 'mllp' || source.type === 'sftp') return listLandedMessages(store, pipeline.name);
+  if (source.type === 'kinesis') {
+    throw new PipelineError(`pipeline ${pipeline.name} reads the kinesis stream ${source.stream}, which has no files to list`, {
+      hint: 'Run it with carelake stream run.',
+    });
+  }
 
   const folder = resolve(pipeline.baseDir, source.path);
   const entries = await readdir(folder, { recursive: true, withFileTypes: true });

@@ -30,12 +30,12 @@ export interface SqlTransformSource {
 }
 
 /**
- * True when a pipeline can read FHIR files: `decode.format` is `fhir`, or `auto` with a directory
- * source. An MLLP source carries HL7 v2 only.
+ * True when a pipeline can read FHIR: `decode.format` is `fhir`, or `auto` with a directory or
+ * kinesis source. An MLLP source carries HL7 v2 only.
  */
 export function canDecodeFhir(pipeline: LoadedPipeline): boolean {
   if (pipeline.decode.format === 'fhir') return true;
-  return pipeline.decode.format === 'auto' && pipeline.source.type === 'directory';
+  return pipeline.decode.format === 'auto' && (pipeline.source.type === 'directory' || pipeline.source.type === 'kinesis');
 }
 
 /**

@@ -61,6 +61,18 @@ describe('TableStore', () => {
     expect(keys[1]).toMatch(/^curated\/clinical\/visits\/site=north\//);
   });
 
+  it('adds the commit file label to data file names', async () => {
+    const result = await tables.append(visitsDataset, [visitRow('a', 'north', 1)], { ...context, fileLabel: 'shardId-000000000001_17.0-42.3' });
+
+    expect(result.snapshot?.files.map((file) => file.key)).toEqual([
+      `curated/clinical/visits/site=north/part-${result.snapshot?.commitId}-shardId-000000000001_17.0-42.3-0000.parquet`,
+    ]);
+  });
+
+  it('rejects a file label with a path separator', async () => {
+    await expect(tables.append(visitsDataset, [visitRow('a', 'north', 1)], { ...context, fileLabel: '../x' })).rejects.toThrow('data file label');
+  });
+
   it('reads back typed values and partition columns', async () => {
     await tables.append(visitsDataset, [visitRow('a', 'north', 2)], context);
     const [row] = await readRows('clinical.visits');

@@ -38,6 +38,11 @@ export interface CommitContext {
   principal: string;
   /** Landing file hashes or stream ranges the rows came from. */
   inputs: string[];
+  /**
+   * Added to the names of the data files an append writes, such as a stream's shard and
+   * sequence range. Letters, digits, `.`, `_` and `-` only, at most 160 characters.
+   */
+  fileLabel?: string;
 }
 
 export interface MaterializedSnapshot {
@@ -92,6 +97,7 @@ export class TableStore {
    * or that repeat within the batch. Commits nothing when no row is new.
    */
   async append(dataset: DatasetDefinition, rows: readonly Row[], context: CommitContext): Promise<CommitResult> {
+    checkFileLabel(context.fileLabel);
     rows.forEach((row, index) => {
       const problem = validateRow(dataset, row, index);
       if (problem) throw problem;
@@ -108,7 +114,7 @@ export class TableStore {
       if (fresh.length === 0) return undefined;
 
       const commitId = newCommitId();
-      const files = await this.writeDataFiles(dataset, fresh, commitId);
+      const files = await this.writeDataFiles(dataset, fresh, commitId, context.fileLabel);
       await this.options.onFaultPoint?.('after-data-files', dataset.table);
       return this.nextSnapshot(dataset, base, commitId, 'append', [...(base?.files ?? []), ...files], context, {
         rowsAdded: fresh.length,
@@ -265,7 +271,12 @@ export class TableStore {
   }
 
   /** Group rows by partition, write one Parquet file per partition and put it in the store. */
-  private async writeDataFiles(dataset: DatasetDefinition, rows: readonly Row[], commitId: string): Promise<DataFile[]> {
+  private async writeDataFiles(
+    dataset: DatasetDefinition,
+    rows: readonly Row[],
+    commitId: string,
+    fileLabel: string | undefined,
+  ): Promise<DataFile[]> {
     const groups = new Map<string, { partition: Record<string, string | null>; rows: Row[] }>();
     for (const row of rows) {
       const partition = Object.fromEntries(dataset.partitionBy.map((name) => [name, partitionValue(row[name])]));
@@ -281,7 +292,8 @@ export class TableStore {
     for (const group of groups.values()) {
       const localPath = join(this.workDir, `${commitId}-${index}.parquet`);
       await writeParquetFile(this.duck.connection, columns, group.rows, localPath);
-      files.push(await this.putDataFile(dataset, group.partition, localPath, commitId, index, group.rows.length));
+      const fileStem = fileLabel ? `${commitId}-${fileLabel}` : commitId;
+      files.push(await this.putDataFile(dataset, group.partition, localPath, fileStem, index, group.rows.length));
       index++;
     }
     return files;
@@ -332,13 +344,14 @@ export class TableStore {
     dataset: DatasetDefinition,
     partition: Record<string, string | null>,
     localPath: string,
-    commitId: string,
+    /** The commit id, followed by the commit's file label when it has one. */
+    fileStem: string,
     index: number,
     rowCount: number,
   ): Promise<DataFile> {
     const { database, table } = parseTableName(dataset.table);
     const folder = partitionPath(dataset.partitionBy, partition);
-    const name = `part-${commitId}-${String(index).padStart(4, '0')}.parquet`;
+    const name = `part-${fileStem}-${String(index).padStart(4, '0')}.parquet`;
     const key = `${tableDataPrefix(database, table)}${folder ? `${folder}/` : ''}${name}`;
     try {
       const result = await this.options.store.put(key, createReadStream(localPath), {
@@ -377,6 +390,15 @@ export class TableStore {
       summary,
     };
   }
+}
+
+const FILE_LABEL = /^[A-Za-z0-9._-]{1,160}$/;
+
+function checkFileLabel(label: string | undefined): void {
+  if (label === undefined || FILE_LABEL.test(label)) return;
+  throw new RowSchemaError(`data file label of ${label.length} characters is not letters, digits, ".", "_" and "-" up to 160 characters`, {
+    hint: 'Pass a shorter CommitContext.fileLabel made of those characters, or none.',
+  });
 }
 
 function newCommitId(): string {
