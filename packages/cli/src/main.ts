@@ -19,8 +19,11 @@ import {
 } from './commands/catalog';
 import { runDemo } from './commands/demo';
 import { listenMllp } from './commands/mllp-listen';
+import { applyGrants, checkGrants, planGrants, showGrants, type PolicySources } from './commands/grants';
 import { formatRunSummary, runPipelineFile } from './commands/pipeline-run';
+import { formatStreamPutSummary, formatStreamRunSummary, putStreamFiles, runStreamPipelineFile } from './commands/stream';
 import { checkQueryOutput, interruptionExitCode, runQuery } from './commands/query';
+import { refreshVocabularyCommand, writeVocabularyStatus } from './commands/vocab';
 import { OUTPUT_FORMATS, type OutputFormat } from './output-format';
 
 // A reader that stops early (`carelake query ... | head`) closes the pipe; that is not an error.
@@ -75,7 +78,8 @@ mllp
   .command('listen <file>')
   .description('Listen for a pipeline whose source is mllp: land and acknowledge each message, then ingest in batches.')
   .option('--port <port>', "port to listen on instead of the pipeline file's", portNumber)
-  .action(async (file: string, options: { port?: number }) => {
+  .option('--publish <stream-pipeline>', 'put each message on the stream of this *.pipeline.yaml (source type kinesis) and acknowledge it once the stream accepted it, instead of landing it')
+  .action(async (file: string, options: { port?: number; publish?: string }) => {
     const config = loadCliConfig(globals());
     const stopped = new Promise<void>((resolve) => {
       process.once('SIGINT', () => resolve());
@@ -86,7 +90,31 @@ mllp
       write,
       onIngested: (summary) => write(formatRunSummary(summary)),
       ...(options.port !== undefined ? { port: options.port } : {}),
+      ...(options.publish !== undefined ? { publish: options.publish } : {}),
     });
+  });
+
+const stream = program.command('stream').description('Publish to and read from Kinesis streams on the local endpoint.');
+stream
+  .command('run <pipeline>')
+  .description("Read a pipeline's kinesis stream into its tables in micro-batches, until Ctrl-C; the local endpoint runs in the lake's _state/streams/endpoint.")
+  .option('--until-caught-up', 'stop once every shard is read to its newest record, committing what is buffered')
+  .action(async (file: string, options: { untilCaughtUp?: boolean }) => {
+    const config = loadCliConfig(globals());
+    const stopped = new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    });
+    const summary = await runStreamPipelineFile(config, file, cliLogger(), { untilCaughtUp: options.untilCaughtUp ?? false, stopped, write });
+    write(formatStreamRunSummary(summary));
+  });
+stream
+  .command('put <pipeline> <files...>')
+  .description("Publish HL7 v2 (.hl7) and FHIR (.json, .ndjson) files to a pipeline's kinesis stream, one message or resource per record.")
+  .action(async (file: string, files: string[]) => {
+    const summary = await putStreamFiles(loadCliConfig(globals()), file, files, cliLogger());
+    write(formatStreamPutSummary(summary));
+    if (summary.failed > 0) process.exitCode = 1;
   });
 
 function positiveSeconds(value: string): number {
@@ -104,8 +132,11 @@ const writeWithBackPressure = (text: string): Promise<void> =>
 
 program
   .command('query [sql]')
-  .description('Run SQL over the catalog tables, as a principal. Trino (Athena) functions are translated; see docs/guides/query.md.')
-  .option('--as <principal>', 'principal to run as (default: CARELAKE_PRINCIPAL or defaults.principal)')
+  .description(
+    'Run one SELECT over the tables granted to a principal, as the policies in force allow (see carelake grants). ' +
+      'Trino (Athena) functions are translated; see docs/guides/query.md.',
+  )
+  .option('--as <principal>', 'principal to run as, reading only its grants (default: CARELAKE_PRINCIPAL or defaults.principal)')
   .addOption(new Option('-f, --format <format>', 'output format; parquet and arrow (IPC stream) need --out').choices([...OUTPUT_FORMATS]).default('table'))
   .option('--out <file>', 'write the result to this file, replaced only when complete, instead of standard output')
   .option('--limit <rows>', 'stop after this many rows', positiveInteger)
@@ -214,6 +245,59 @@ catalog
   .action(async (name: string, options: { as?: string }) => {
     const config = loadCliConfig(globals());
     await deleteCatalogQuery(config, name, resolvePrincipal(config, options.as), write);
+  });
+
+const vocab = program.command('vocab').description('Load code system releases into the versioned vocab tables, and check them for overdue releases.');
+vocab
+  .command('refresh <system>')
+  .description('Load a release of a code system into vocab.<system> and print its change report; loading the same release again changes nothing.')
+  .option('--source <file>', 'source definition to use instead of vocabularies/<system>.source.yaml')
+  .option('--release <path>', "folder (or s3:// URI) of the downloaded release, instead of the source definition's location")
+  .option('--version <version>', "the release's version, when its files do not show it")
+  .option('--effective <date>', 'first day the release applies, YYYY-MM-DD, when its files do not show it')
+  .option('--sources <folder>', 'folder of the *.source.yaml files (default: vocabularies/ beside carelake.yaml)')
+  .option('--datasets <folder>', 'folder of the *.dataset.yaml files (default: pipelines/datasets/ beside carelake.yaml)')
+  .action(async (system: string, options: { source?: string; release?: string; version?: string; effective?: string; sources?: string; datasets?: string }) => {
+    await refreshVocabularyCommand(loadCliConfig(globals()), system, options, cliLogger(), write);
+  });
+vocab
+  .command('status')
+  .description('Show the release loaded per code system and whether it is overdue by its publication schedule; exits 1 when one is.')
+  .option('--sources <folder>', 'folder of the *.source.yaml files (default: vocabularies/ beside carelake.yaml)')
+  // Tests pin the date that overdue releases are judged on.
+  .addOption(new Option('--today <date>', 'date to judge on, YYYY-MM-DD').hideHelp())
+  .action(async (options: { sources?: string; today?: string }) => {
+    process.exitCode = await writeVocabularyStatus(loadCliConfig(globals()), options, write);
+  });
+
+const grants = program.command('grants').description('Check, plan and apply the policies of pipelines/policies, and show what a principal may read.');
+const policyOptions = (command: Command): Command =>
+  command
+    .option('--policies <dir>', 'folder of *.policy.yaml files (default: pipelines/policies beside carelake.yaml)')
+    .option('--datasets <dir>', 'folder of *.dataset.yaml files (default: datasets beside the policies folder)');
+policyOptions(grants.command('check'))
+  .description('Check the policy files against the datasets, the registered tables and carelake.yaml; exits 1 on an error.')
+  .action(async (options: PolicySources) => {
+    process.exitCode = await checkGrants(loadCliConfig(globals()), options, write);
+  });
+policyOptions(grants.command('plan'))
+  .description('Show how the policy files differ from the policies in force in the lake.')
+  .action(async (options: PolicySources) => {
+    await planGrants(loadCliConfig(globals()), options, write);
+  });
+policyOptions(grants.command('apply'))
+  .description('Check the policy files and put them in force; queries enforce them from then on. Needs an admin.')
+  .option('--as <principal>', 'principal to apply as (default: CARELAKE_PRINCIPAL or defaults.principal)')
+  .action(async (options: PolicySources & { as?: string }) => {
+    const config = loadCliConfig(globals());
+    await applyGrants(config, options, resolvePrincipal(config, options.as), write);
+  });
+grants
+  .command('show')
+  .description('Show what a principal may read under the policies in force: tables, columns, row filters and the grants behind them.')
+  .requiredOption('--principal <name>', 'principal of carelake.yaml to describe')
+  .action(async (options: { principal: string }) => {
+    await showGrants(loadCliConfig(globals()), options.principal, write);
   });
 
 const audit = program.command('audit').description('Inspect the audit log.');

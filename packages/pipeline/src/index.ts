@@ -21,3 +21,5 @@ export * from './transform-batch';
 export * from './catalog-steward';
 export * from './glue-publish';
 export * from './sftp-fetch';
+export * from './stream';
+export * from './vocab';
