@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, ManualClock, type DatasetDefinition, type Row } from '@carelake/core';
-import { loadDatasets, loadPipelineFile, openLocalLake, runPipeline, type Lake } from '@carelake/pipeline';
+import { loadDatasets, loadPipelineFile, openLocalLake, runPipeline, type CodeCheckSummary, type Lake } from '@carelake/pipeline';
 import {
   checkCodes,
   loadVocabIndexes,
@@ -107,6 +107,7 @@ describe('code check of the shared samples', () => {
   let root: string;
   let lake: Lake;
   const counts = new Map<string, Partial<Record<CodeCheckOutcome, number>>>();
+  const runCodes = new Map<string, CodeCheckSummary | undefined>();
 
   /** Moves a table's binding to `column`, as the counts in vocabularies/samples/README.md assume. */
   function bindOnly(dataset: DatasetDefinition | undefined, column: string, vocabulary: string): DatasetDefinition {
@@ -156,8 +157,12 @@ describe('code check of the shared samples', () => {
     const outputs = ['raw.hl7v2_segments', 'raw.fhir_resources', 'clinical.patients', 'clinical.encounters', 'clinical.observations', 'clinical.immunizations', 'clinical.conditions'];
     for (const [name, source] of [['samples-hl7v2', join(SHARED_TESTDATA, 'hl7v2')], ['samples-fhir', join(SHARED_TESTDATA, 'fhir', 'synthea')]] as const) {
       const file = join(root, `${name}.pipeline.yaml`);
-      writeFileSync(file, `name: ${name}\nsource: { type: directory, path: ${source} }\noutputs: [${outputs.join(', ')}]\n`);
-      await runPipeline({ lake, pipeline: loadPipelineFile(file), datasets });
+      const dateColumns = '{ clinical.observations: effective_time, clinical.immunizations: administered_time, clinical.conditions: onset_time }';
+      writeFileSync(
+        file,
+        `name: ${name}\nsource: { type: directory, path: ${source} }\noutputs: [${outputs.join(', ')}]\nvocabulary: { dateColumns: ${dateColumns} }\n`,
+      );
+      runCodes.set(name, (await runPipeline({ lake, pipeline: loadPipelineFile(file), datasets })).codes);
     }
 
     const checks = [
@@ -188,5 +193,12 @@ describe('code check of the shared samples', () => {
     { case: 'FHIR conditions', key: 'clinical.conditions fhir', expected: { known: 44, unknown: 9, retired: 1 } },
   ])('matches the README for $case', ({ key, expected }) => {
     expect(counts.get(key)).toEqual(expected);
+  });
+
+  it.each([
+    { case: 'HL7 v2', pipeline: 'samples-hl7v2', expected: { checked: 113, unknown: 13, retired: 5, quarantined: 0 } },
+    { case: 'FHIR', pipeline: 'samples-fhir', expected: { checked: 449, unknown: 22, retired: 1, quarantined: 0 } },
+  ])('counts unknown codes in the $case run summary', ({ pipeline, expected }) => {
+    expect(runCodes.get(pipeline)).toEqual(expected);
   });
 });

@@ -23,3 +23,4 @@ export * from './glue-publish';
 export * from './sftp-fetch';
 export * from './stream';
 export * from './vocab';
+export * from './run-code-checks';

@@ -3,6 +3,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseYamlDocument, secretReferenceSchema } from '@carelake/core';
 import { csvSchema } from '@carelake/csv';
+import { vocabularyCheckSchema } from './vocab-check-option';
 import { isIanaTimeZone } from '@carelake/hl7v2';
 
 const tableName = z.string().regex(/^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/, 'must be database.table in lower case');
@@ -181,6 +182,8 @@ export const pipelineSchema = z
      */
     transforms: z.array(z.string().min(1)).optional(),
     outputs: z.array(tableName).min(1),
+    /** How codes in columns that datasets bind to a vocabulary are checked; see vocab-check-option.ts. */
+    vocabulary: vocabularyCheckSchema.optional(),
     /** Rows collected across files before one commit per table. */
     batchRows: z.number().int().min(1).max(10_000_000).default(100_000),
   })

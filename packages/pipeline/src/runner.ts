@@ -28,6 +28,7 @@ import { fhirConformanceOf, type LoadedPipeline } from './pipeline-file';
 import { quarantine } from './quarantine';
 import { registerTable } from './register';
 import { PipelineError } from './errors';
+import { applyCodeChecks, prepareCodeChecks, type CodeCheckSummary, type RunCodeChecks } from './run-code-checks';
 import { fetchSftpFiles, type SftpFetchSummary } from './sftp-fetch';
 import { listSourceFiles } from './source-files';
 import { checkSqlTransforms, loadSqlTransforms, type SqlTransform } from './sql-transforms';
@@ -62,6 +63,8 @@ export interface RunSummary {
   durationMs: number;
   /** The downloads of a pipeline with an sftp source. */
   sftp?: SftpFetchSummary;
+  /** Code checks against the loaded vocabulary releases, when an output binds one. */
+  codes?: CodeCheckSummary;
 }
 
 /** State that every file of one run shares: compiled mappings and views, and the control ids seen so far. */
@@ -107,6 +110,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunSumma
   }
   // Mapping, view and transform files are compiled before any file lands, so a broken one stops the run at once.
   const { tables, outputs, transforms, fhirViews } = await preparePipelineTables(pipeline, options.datasets, lake);
+  const codeChecks = await prepareCodeChecks(lake, pipeline, outputs, logger);
   const ledger = new IngestLedger(lake.store, pipeline.name);
 
   const summary: RunSummary = {
@@ -141,7 +145,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunSumma
 
   const flush = async (): Promise<void> => {
     if (pending.length === 0) return;
-    await commitBatch(options, principal, { outputs, transforms }, batch, pending, summary, logger);
+    await commitBatch(options, principal, { outputs, transforms, codeChecks }, batch, pending, summary, logger);
     for (const file of pending) await ledger.record(ledgerEntryOf(file));
     batch.clear();
     batchRows = 0;
@@ -197,6 +201,10 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunSumma
   }
   await flush();
 
+  if (codeChecks) {
+    summary.codes = { ...codeChecks.summary };
+    summary.quarantined += codeChecks.summary.quarantined;
+  }
   summary.durationMs = Math.round(performance.now() - started);
   await lake.audit.append({
     principal: principal.name,
@@ -347,6 +355,8 @@ export async function storeAttachments(store: ObjectStore, attachments: readonly
 
 /** The tables of a run and the transforms that write some of them. */
 interface RunTables {
+  /** The run's vocabulary checks, when an output binds a loaded vocabulary. */
+  codeChecks: RunCodeChecks | undefined;
   /** The datasets of the pipeline's outputs, then of the view tables its transforms read. */
   outputs: DatasetDefinition[];
   transforms: readonly SqlTransform[];
@@ -359,7 +369,7 @@ interface RunTables {
 async function commitBatch(
   options: RunPipelineOptions,
   principal: Principal,
-  { outputs, transforms }: RunTables,
+  { outputs, transforms, codeChecks }: RunTables,
   batch: Map<string, Row[]>,
   pending: PendingFile[],
   summary: RunSummary,
@@ -373,7 +383,9 @@ async function commitBatch(
   const changes = new Map<string, SourceTableChange>();
   for (const dataset of outputs) {
     const before = sourceTables.has(dataset.table) ? await lake.tables.snapshot(dataset.table) : undefined;
-    const result = await appendAndRegister(options, principal, dataset, batch.get(dataset.table) ?? [], context, summary, logger);
+    const decodedRows = batch.get(dataset.table) ?? [];
+    const rows = codeChecks ? await applyCodeChecks(lake, pipeline.name, codeChecks, dataset, decodedRows) : decodedRows;
+    const result = await appendAndRegister(options, principal, dataset, rows, context, summary, logger);
     if (sourceTables.has(dataset.table)) changes.set(dataset.table, sourceTableChange(before, result));
   }
 
@@ -387,7 +399,8 @@ async function commitBatch(
       { transform: basename(result.transform.file), table: result.dataset.table, scope: result.scope, rows: result.rows.length, quarantined: result.rejected.length },
       'transform ran',
     );
-    await appendAndRegister(options, principal, result.dataset, result.rows, context, summary, logger);
+    const rows = codeChecks ? await applyCodeChecks(lake, pipeline.name, codeChecks, result.dataset, result.rows) : result.rows;
+    await appendAndRegister(options, principal, result.dataset, rows, context, summary, logger);
   }
 
   // Companions are rebuilt after every append, so that one following another table's merges

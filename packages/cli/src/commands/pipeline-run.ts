@@ -34,6 +34,9 @@ export function formatRunSummary(summary: RunSummary): string {
     `pipeline ${summary.pipeline}: ${summary.filesSeen} file(s) seen, ${summary.filesIngested} ingested, ${summary.filesAlreadyIngested} already ingested`,
     ...sftp,
     `  records in: ${summary.recordsIn}`,
+    ...(summary.codes
+      ? [`  codes checked: ${summary.codes.checked} (unknown: ${summary.codes.unknown}, retired: ${summary.codes.retired}, quarantined rows: ${summary.codes.quarantined})`]
+      : []),
     `  rows out: ${summary.rowsOut} (duplicates skipped: ${summary.rowsSkippedAsDuplicate})`,
     ...(tables ? [tables] : []),
     `  quarantined: ${summary.quarantined}`,
