@@ -201,4 +201,14 @@ describe('code check of the shared samples', () => {
   ])('counts unknown codes in the $case run summary', ({ pipeline, expected }) => {
     expect(runCodes.get(pipeline)).toEqual(expected);
   });
+
+  it('writes the flags to code_flags', async () => {
+    const datasets = loadDatasets(join(REPO_ROOT, 'pipelines', 'datasets'));
+    const immunizations = datasets.get('clinical.immunizations');
+    if (!immunizations) throw new Error('dataset file missing');
+
+    const flags = (await rowsOf(immunizations, ['code_flags'])).map((row) => row['code_flags']).filter((flag) => flag !== null);
+
+    expect(flags).toEqual(Array(5).fill('unknown:vaccine_code'));
+  });
 });

@@ -55,6 +55,8 @@ SELECT
   c.is_deleted AS is_deleted,
   c.last_updated AS event_time,
   c.record_hash AS record_hash,
+  -- The runner fills code_flags after its vocabulary check.
+  CAST(NULL AS VARCHAR) AS code_flags,
   'fhir' AS source_format,
   CAST(NULL AS VARCHAR) AS source_system,
   CASE

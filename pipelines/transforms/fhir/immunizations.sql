@@ -53,6 +53,8 @@ SELECT
   i.is_deleted AS is_deleted,
   i.last_updated AS event_time,
   i.record_hash AS record_hash,
+  -- The runner fills code_flags after its vocabulary check.
+  CAST(NULL AS VARCHAR) AS code_flags,
   'fhir' AS source_format,
   CAST(NULL AS VARCHAR) AS source_system,
   CASE

@@ -193,6 +193,8 @@ SELECT
   t.is_deleted AS is_deleted,
   t.last_updated AS event_time,
   t.record_hash AS record_hash,
+  -- The runner fills code_flags after its vocabulary check.
+  CAST(NULL AS VARCHAR) AS code_flags,
   'fhir' AS source_format,
   CAST(NULL AS VARCHAR) AS source_system,
   CASE
