@@ -1,0 +1,11 @@
+export * from './errors';
+export * from './profile';
+export * from './plan';
+export * from './deidentify';
+export * from './report';
+export * from './risk';
+export * from './study-ids';
+export * from './text-detector';
+export * from './keyed';
+export * from './zip3';
+export { ageInYears } from './dates';
