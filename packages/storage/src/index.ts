@@ -6,3 +6,4 @@ export * from './object-key';
 export * from './object-tags';
 export * from './local/local-object-store';
 export * from './s3/s3-object-store';
+export * from './local/key-file-provider';
