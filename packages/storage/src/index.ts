@@ -7,3 +7,4 @@ export * from './object-tags';
 export * from './local/local-object-store';
 export * from './s3/s3-object-store';
 export * from './local/key-file-provider';
+export * from './envelope-codec';
