@@ -131,4 +131,16 @@ describe('carelake catalog', () => {
     expect(completed).toContain('partitionBy: [site]\ncolumns:\n  visit_id: { type: bigint, description: "" }\n  cost: { type: double, description: "" }\n  site: { type: string, description: "" }\n');
     expect(registered.stdout).toBe('registry.visits: created (version 1)\n');
   });
+
+  it('queries the audit log by table and action', () => {
+    const created = runCli(['audit', 'query', '--table', 'clinical.patients', '--action', 'catalog.table.create'], lake);
+    const asJson = runCli(['audit', 'query', '--table', 'clinical.patients', '--action', 'catalog.table.create', '--format', 'jsonl'], lake);
+    const none = runCli(['audit', 'query', '--principal', 'nobody'], lake);
+    const badTime = runCli(['audit', 'query', '--since', 'yesterday'], lake);
+
+    expect(created.stdout).toMatch(/^\S+ {2}admin {2}catalog\.table\.create {2}success {2}clinical\.patients {2}version=1\n\(1 event\)\n$/);
+    expect(JSON.parse(asJson.stdout)).toMatchObject({ principal: 'admin', action: 'catalog.table.create', resources: ['clinical.patients'] });
+    expect(none.stdout).toBe('(0 events)\n');
+    expect(badTime.status).toBe(1);
+  });
 });

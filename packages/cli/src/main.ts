@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { DICTIONARY_FORMATS, type DictionaryFormat } from '@carelake/catalog';
 import { describeError, resolvePrincipal } from '@carelake/core';
 import { cliLogger, loadCliConfig, withLake, type GlobalOptions } from './context';
-import { verifyAudit } from './commands/audit';
+import { queryAudit, verifyAudit } from './commands/audit';
 import { inferDatasetDraft } from './commands/catalog-infer';
 import {
   describeCatalogTable,
@@ -35,6 +35,12 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 const write = (text: string): void => {
   process.stdout.write(`${text}\n`);
 };
+
+function isoTime(value: string): Date {
+  const time = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(time.getTime())) throw new InvalidArgumentError('must be an ISO 8601 time such as 2026-03-01T08:00:00Z');
+  return time;
+}
 
 function positiveInteger(value: string): number {
   const parsed = Number(value);
@@ -306,6 +312,19 @@ audit
   .description('Check every link of the hash-chained audit log and report the first broken one.')
   .action(async () => {
     process.exitCode = await verifyAudit(loadCliConfig(globals()), write);
+  });
+audit
+  .command('query')
+  .description('List the audit events that match every filter given, oldest first.')
+  .option('--principal <name>', 'events of this principal')
+  .option('--table <name>', 'events that acted on this table (database.table) or lake key')
+  .option('--action <action>', 'events of this action, such as query.run or table.commit')
+  .option('--since <time>', 'events at or after this ISO 8601 time', isoTime)
+  .option('--until <time>', 'events before this ISO 8601 time', isoTime)
+  .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'jsonl']).default('text'))
+  .action(async (options: { principal?: string; table?: string; action?: string; since?: Date; until?: Date; format: 'text' | 'jsonl' }) => {
+    const { table, ...rest } = options;
+    await queryAudit(loadCliConfig(globals()), { ...rest, ...(table !== undefined ? { resource: table } : {}) }, write);
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
