@@ -20,7 +20,7 @@ import {
 import type { QueryColumn, QueryResult, QueryValue } from '@carelake/query';
 import { formatValue } from './output-format';
 
-/** The Arrow type each DuckDB type is written as; types not listed are written as text. */
+/** Returns the Arrow type a DuckDB column is written as; types not listed are written as text. */
 function arrowTypeOf(column: QueryColumn): DataType {
   const type = column.type.toUpperCase();
   if (type === 'BOOLEAN') return new Bool();

@@ -95,7 +95,7 @@ const sftpSource = z
     privateKey: secretReferenceSchema.optional(),
     passphrase: secretReferenceSchema.optional(),
     password: secretReferenceSchema.optional(),
-    /** Environment variable that holds the path of an ssh-agent socket, such as SSH_AUTH_SOCK. */
+    /** Name of the environment variable that contains the ssh-agent socket path, such as SSH_AUTH_SOCK. */
     agentFrom: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
     /** Seconds between the two listings that decide whether a file is still being written. */
     stableSeconds: z.number().min(0).max(3600).default(5),
@@ -103,7 +103,7 @@ const sftpSource = z
     completionMarker: z.string().min(1).nullable().default('.done'),
     /** Take only files that have a completion marker. */
     requireMarker: z.boolean().default(false),
-    /** What happens to a file on the server once it is safely landed. */
+    /** Action on the server file once it has landed: archive into a folder, delete, or leave. */
     postAction: postActionSchema.default('leave'),
     concurrency: z.number().int().min(1).max(64).default(4),
     /** Download attempts of one file, counting the first, before it is reported as failed. */
@@ -182,7 +182,7 @@ export const pipelineSchema = z
      */
     transforms: z.array(z.string().min(1)).optional(),
     outputs: z.array(tableName).min(1),
-    /** How codes in columns that datasets bind to a vocabulary are checked; see vocab-check-option.ts. */
+    /** Settings of the vocabulary check of coded columns (vocab-check-option.ts). */
     vocabulary: vocabularyCheckSchema.optional(),
     /** Rows collected across files before one commit per table. */
     batchRows: z.number().int().min(1).max(10_000_000).default(100_000),

@@ -17,7 +17,7 @@ export interface QuarantineItem {
 }
 
 /**
- * Where a quarantined stream record was, or what became of it. A record the stream stored has a
+ * Origin of a quarantined stream record, or what became of it. A record the stream stored has a
  * shard id and sequence number; a record the producer dead-lettered has the PutRecords error code.
  */
 export interface QuarantinedStreamRecord {

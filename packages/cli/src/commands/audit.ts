@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { LoadedConfig } from '@carelake/core';
-import { formatAuditProblem, readAuditEvents, verifyAuditLog, type AuditEventFilter } from '@carelake/audit';
+import { formatAuditProblem, readAuditEvents, verifyAuditLog, type AuditEvent, type AuditEventFilter } from '@carelake/audit';
 
 /** Verify every segment of the lake's audit chain; returns the process exit code. */
 export async function verifyAudit(config: LoadedConfig, write: (text: string) => void): Promise<number> {
@@ -40,11 +40,15 @@ export async function queryAudit(config: LoadedConfig, options: AuditQueryOption
       write(JSON.stringify(event));
       continue;
     }
-    const details = Object.entries(event.details)
-      .map(([key, value]) => `${key}=${String(value)}`)
-      .join(' ');
-    write(`${event.time}  ${event.principal}  ${event.action}  ${event.outcome}  ${event.resources.join(',')}  ${details}`.trimEnd());
+    write(`${event.time}  ${event.principal}  ${event.action}  ${event.outcome}  ${event.resources.join(',')}  ${formatAuditDetails(event)}`.trimEnd());
   }
   if (options.format === 'text') write(`(${count} event${count === 1 ? '' : 's'})`);
   return count;
+}
+
+/** Returns an event's details as `key=value` pairs separated by spaces, for one line of text. */
+export function formatAuditDetails(event: AuditEvent): string {
+  return Object.entries(event.details)
+    .map(([key, value]) => `${key}=${String(value)}`)
+    .join(' ');
 }

@@ -10,6 +10,7 @@ import {
 } from '@carelake/catalog';
 import { catalogHistory, diffDataset, readDatasetForCatalog, registerDataset } from '@carelake/pipeline';
 import { withLake } from '../context';
+import { formatAuditDetails } from './audit';
 import { CliUsageError } from '../errors';
 
 type Write = (text: string) => void;
@@ -133,10 +134,7 @@ export async function exportCatalog(
 export async function writeCatalogHistory(config: LoadedConfig, table: string, write: Write): Promise<void> {
   let events = 0;
   for await (const event of catalogHistory(config.lakeRoot, table)) {
-    const details = Object.entries(event.details)
-      .map(([key, value]) => `${key}=${String(value)}`)
-      .join(' ');
-    write(`${event.time}  ${event.action}  ${event.principal}  ${event.outcome}  ${details}`.trimEnd());
+    write(`${event.time}  ${event.action}  ${event.principal}  ${event.outcome}  ${formatAuditDetails(event)}`.trimEnd());
     events++;
   }
   write(`(${events} change${events === 1 ? '' : 's'})`);

@@ -66,9 +66,11 @@ function literalProblems(column: GovernedColumn, literals: readonly FilterLitera
 
 function literalProblem(column: GovernedColumn, literal: FilterLiteral): string | undefined {
   const expected = { string: 'a string constant', boolean: 'TRUE or FALSE', number: 'a number' } as const;
-  const wanted = column.type === 'string' ? 'string' : column.type === 'boolean' ? 'boolean' : 'number';
-  if (literal.kind !== wanted) {
-    return `column "${column.name}" is of type ${column.type} and must be compared with ${expected[wanted]}, found ${expected[literal.kind]}`;
+  let expectedKind: keyof typeof expected = 'number';
+  if (column.type === 'string') expectedKind = 'string';
+  else if (column.type === 'boolean') expectedKind = 'boolean';
+  if (literal.kind !== expectedKind) {
+    return `column "${column.name}" is of type ${column.type} and must be compared with ${expected[expectedKind]}, found ${expected[literal.kind]}`;
   }
   if (literal.kind !== 'number') return undefined;
 
