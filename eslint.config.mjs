@@ -2,7 +2,7 @@ import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 
 // The dependency direction of the design: parsers at the bottom, adapters above
-// them, the runner and the CLI on top. A package may import only from its own
+// them, the runner, the CDK app in infra/ and the CLI on top. A package may import only from its own
 // layer or the layers below it.
 const layerRules = [
   { sourceTag: 'layer:base', onlyDependOnLibsWithTags: ['layer:base'] },
@@ -16,8 +16,12 @@ const layerRules = [
     onlyDependOnLibsWithTags: ['layer:base', 'layer:parser', 'layer:adapter', 'layer:runner'],
   },
   {
-    sourceTag: 'layer:app',
+    sourceTag: 'layer:infra',
     onlyDependOnLibsWithTags: ['layer:base', 'layer:parser', 'layer:adapter', 'layer:runner'],
+  },
+  {
+    sourceTag: 'layer:app',
+    onlyDependOnLibsWithTags: ['layer:base', 'layer:parser', 'layer:adapter', 'layer:runner', 'layer:infra'],
   },
   { sourceTag: 'layer:test', onlyDependOnLibsWithTags: ['*'] },
 ];
