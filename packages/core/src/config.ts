@@ -20,7 +20,15 @@ const principalSchema = z
 
 const keysSchema = z.discriminatedUnion('provider', [
   z.object({ provider: z.literal('none') }).strict(),
-  z.object({ provider: z.literal('file'), path: z.string().min(1) }).strict(),
+  z
+    .object({
+      provider: z.literal('file'),
+      /** The key file, resolved against the config file's folder. Keep it outside the lake folder. */
+      path: z.string().min(1),
+      /** Create a new random key when the file does not exist and the lake holds no data yet. */
+      createIfMissing: z.boolean().default(false),
+    })
+    .strict(),
   z.object({ provider: z.literal('kms'), keyId: z.string().min(1) }).strict(),
 ]);
 
@@ -31,13 +39,66 @@ const awsSchema = z
     prefix: z.string().default(''),
     endpoint: z.url().optional(),
     forcePathStyle: z.boolean().default(false),
+    /** Bucket with S3 Object Lock that receives a locked copy of the audit chain. */
+    auditBucket: z.string().min(3).optional(),
+    /** Days each mirrored audit chunk stays locked; `carelake audit mirror` uses 2190 (six years) when absent. */
+    auditRetentionDays: z.number().int().min(1).optional(),
   })
   .strict();
+
+/** S3 storage classes a local storage tier may stand for, so that lifecycle policies map onto tiers. */
+export const TIER_STORAGE_CLASSES = ['STANDARD_IA', 'INTELLIGENT_TIERING', 'ONEZONE_IA', 'GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE'] as const;
+
+/** A local storage tier colder than the lake root, which is the hot tier and stands for STANDARD. */
+const storageTierSchema = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must be lower case letters, digits, "_" or "-", starting with a letter')
+      .refine((name) => name !== 'hot', 'is reserved for the lake root, which is the hot tier'),
+    /** Folder of the tier, resolved against the config file's folder like lake.root. */
+    path: z.string().min(1),
+    /** S3 storage classes the tier stands for; a lifecycle transition to one of them moves data here. */
+    storageClasses: z.array(z.enum(TIER_STORAGE_CLASSES)).min(1),
+    /** Zstandard level (1 to 22) of the files lifecycle rewrites into the tier. */
+    zstdLevel: z.number().int().min(1).max(22).optional(),
+  })
+  .strict();
+
+const storageSchema = z
+  .object({ tiers: z.array(storageTierSchema).default([]) })
+  .strict()
+  .superRefine((storage, context) => {
+    const owners = new Map<string, string>();
+    storage.tiers.forEach((tier, index) => {
+      if (storage.tiers.findIndex((other) => other.name === tier.name) < index) {
+        context.addIssue({ code: 'custom', path: ['tiers', index, 'name'], message: `tier "${tier.name}" is declared twice` });
+      }
+      tier.storageClasses.forEach((storageClass, classIndex) => {
+        const owner = owners.get(storageClass);
+        if (owner !== undefined && owner !== tier.name) {
+          context.addIssue({ code: 'custom', path: ['tiers', index, 'storageClasses', classIndex], message: `${storageClass} already belongs to tier "${owner}"; give each class one tier` });
+        }
+        owners.set(storageClass, tier.name);
+      });
+    });
+  });
 
 export const configSchema = z
   .object({
     backend: z.enum(['local', 'aws']).default('local'),
-    lake: z.object({ root: z.string().min(1).default('./.carelake') }).strict().default({ root: './.carelake' }),
+    lake: z
+      .object({
+        root: z.string().min(1).default('./.carelake'),
+        /**
+         * Parent folder of the private working files that hold plaintext: decrypted copies for the
+         * query engine, DuckDB spill files, staged Parquet. Memory-backed /dev/shm by default when
+         * the lake is encrypted, the system temporary folder otherwise.
+         */
+        scratchDir: z.string().min(1).optional(),
+      })
+      .strict()
+      .default({ root: './.carelake' }),
     keys: keysSchema.default({ provider: 'none' }),
     principals: z.record(principalName, principalSchema).default({}),
     groups: z.record(principalName, z.object({ description: z.string().optional() }).strict()).default({}),
@@ -56,6 +117,8 @@ export const configSchema = z
       .strict()
       .default({}),
     aws: awsSchema.optional(),
+    /** Local storage tiers, warmest first; without them lifecycle only expires data. */
+    storage: storageSchema.default({ tiers: [] }),
   })
   .strict();
 
@@ -122,7 +185,11 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   }
 
   const base = existsSync(file) ? dirname(file) : cwd;
-  return { ...config, lakeRoot: resolve(base, config.lake.root), sourceFile: existsSync(file) ? file : undefined };
+  // Paths in the file mean the same wherever the command runs from.
+  const keys = config.keys.provider === 'file' ? { ...config.keys, path: resolve(base, config.keys.path) } : config.keys;
+  const lake = config.lake.scratchDir ? { ...config.lake, scratchDir: resolve(base, config.lake.scratchDir) } : config.lake;
+  const storage = { tiers: config.storage.tiers.map((tier) => ({ ...tier, path: resolve(base, tier.path) })) };
+  return { ...config, keys, lake, storage, lakeRoot: resolve(base, config.lake.root), sourceFile: existsSync(file) ? file : undefined };
 }
 
 function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): void {

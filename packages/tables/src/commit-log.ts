@@ -30,9 +30,11 @@ export async function readLatestSnapshot(
 }
 
 async function readSnapshot(store: ObjectStore, key: string, version: number): Promise<TableSnapshot> {
+  // A read error (a missing key, a wrong key) is the store's to report; only bad JSON is corruption.
+  const bytes = await store.get(key);
   let snapshot: TableSnapshot;
   try {
-    snapshot = JSON.parse(Buffer.from(await store.get(key)).toString('utf8')) as TableSnapshot;
+    snapshot = JSON.parse(Buffer.from(bytes).toString('utf8')) as TableSnapshot;
   } catch (error) {
     throw new CorruptCommitError(`commit file ${key} is not valid JSON`, {
       cause: error,

@@ -11,3 +11,6 @@ export class RowSchemaError extends TableError {}
 
 /** A commit file is unreadable or inconsistent with the protocol. */
 export class CorruptCommitError extends TableError {}
+
+/** A data file names a storage tier the table store was not opened with. */
+export class UnknownTierError extends TableError {}

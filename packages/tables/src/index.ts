@@ -8,3 +8,6 @@ export * from './row-validation';
 export * from './table-source';
 export * from './current';
 export * from './table-store';
+export * from './tier';
+export { fileCreatedAt, partitionPathOf } from './partition-lifecycle';
+export type { DropPartitionRequest, MovePartitionRequest, PartitionChange } from './partition-lifecycle';

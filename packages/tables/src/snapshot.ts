@@ -9,6 +9,22 @@ export interface DataFile {
   rowCount: number;
   sizeBytes: number;
   sha256: string;
+  /**
+   * Storage tier that holds the object, a tier name of `carelake.yaml` `storage.tiers`.
+   * Absent for the hot tier, the lake root, where every file is first written.
+   */
+  tier?: string;
+  /**
+   * ISO 8601 UTC time the rows first reached the lake. Kept when lifecycle moves the rows to
+   * another tier, so that age counts from the first write, as S3 counts an object's age.
+   */
+  createdAt?: string;
+}
+
+/** A file a commit dropped from the table, whose object is deleted once the commit lands. */
+export interface DroppedFile {
+  key: string;
+  tier?: string;
 }
 
 export interface SnapshotColumn {
@@ -39,6 +55,11 @@ export interface TableSnapshot {
   sourceVersion?: number;
   /** For a `_current` companion that follows merges: the version of the table holding them. */
   mergeSourceVersion?: number;
+  /**
+   * Files this commit dropped (a lifecycle move or expiry). A run that died after the commit and
+   * before deleting them finds them here and deletes them.
+   */
+  droppedFiles?: DroppedFile[];
   summary: { rowsAdded: number; rowsSkippedAsDuplicate: number; filesAdded: number; filesRemoved: number };
 }
 

@@ -22,12 +22,30 @@ import { validateRow } from './row-validation';
 import type { DataFile, SnapshotColumn, TableSnapshot } from './snapshot';
 import { snapshotSourceSql } from './table-source';
 import { currentDatasetOf, currentSelectSql } from './current';
+import { UnknownTierError } from './errors';
+import {
+  dropPartitionFiles,
+  movePartitionFiles,
+  removeUnreferencedObjects,
+  type DropPartitionRequest,
+  type MovePartitionRequest,
+  type PartitionChange,
+  type PartitionLifecycleContext,
+} from './partition-lifecycle';
+import { HOT_TIER } from './tier';
 
-/** Points where a test may stop a writer, to prove a crash there leaves the table unchanged. */
-export type WriterFaultPoint = 'after-data-files';
+/**
+ * Points where a test may stop a writer: after the new data files are put and before the commit
+ * (the table must stay unchanged), and after a lifecycle commit and before the objects it dropped
+ * are deleted (a re-run must delete them).
+ */
+export type WriterFaultPoint = 'after-data-files' | 'after-partition-commit';
 
 export interface TableStoreOptions {
+  /** The hot tier, the lake root: every data file is written here first, and commit files live here. */
   store: ObjectStore;
+  /** Colder tiers by name, for data files that lifecycle moved out of the hot tier. */
+  tiers?: Record<string, ObjectStore>;
   clock?: Clock;
   duckdb?: DuckDbLimits;
   /** Called at each fault point; tests kill the process there. */
@@ -77,7 +95,7 @@ export class TableStore {
   }
 
   static async open(options: TableStoreOptions): Promise<TableStore> {
-    const workDir = await mkdtemp(join(tmpdir(), 'carelake-tables-'));
+    const workDir = await mkdtemp(join(options.duckdb?.scratchDir ?? tmpdir(), 'carelake-tables-'));
     const duck = await openDuckDb({ ...options.duckdb, tempDirectory: options.duckdb?.tempDirectory ?? workDir });
     return new TableStore(options, duck, workDir);
   }
@@ -85,6 +103,53 @@ export class TableStore {
   async close(): Promise<void> {
     closeDuckDb(this.duck);
     await rm(this.workDir, { recursive: true, force: true });
+  }
+
+  /** Returns the store of a tier: the lake root for `hot` or undefined, else a configured tier. */
+  tierStore(tier: string | undefined): ObjectStore {
+    if (tier === undefined || tier === HOT_TIER) return this.options.store;
+    const store = this.options.tiers?.[tier];
+    if (store === undefined) {
+      const known = [HOT_TIER, ...Object.keys(this.options.tiers ?? {})].join(', ');
+      throw new UnknownTierError(`storage tier "${tier}" is not configured (configured: ${known})`, {
+        hint: 'Add the tier to storage.tiers in carelake.yaml; a data file of the table is stored in it.',
+      });
+    }
+    return store;
+  }
+
+  /**
+   * Rewrites the files of one partition into one compacted file in a tier and commits a `replace`
+   * of just those files. The replaced objects are deleted after the commit lands.
+   */
+  movePartition(request: MovePartitionRequest): Promise<PartitionChange | undefined> {
+    return movePartitionFiles(this.lifecycleContext(), request);
+  }
+
+  /** Commits the removal of every file of one partition, then deletes their objects. */
+  dropPartition(request: DropPartitionRequest): Promise<PartitionChange | undefined> {
+    return dropPartitionFiles(this.lifecycleContext(), request);
+  }
+
+  /**
+   * Deletes the objects an interrupted move or expiry left behind: those the latest commit dropped,
+   * and files in a non-hot tier that the latest snapshot does not list. Returns the keys deleted.
+   */
+  removeUnreferencedObjects(qualifiedName: string): Promise<string[]> {
+    return removeUnreferencedObjects(this.lifecycleContext(), qualifiedName);
+  }
+
+  private lifecycleContext(): PartitionLifecycleContext {
+    return {
+      tierStore: (tier) => this.tierStore(tier),
+      tierNames: Object.keys(this.options.tiers ?? {}),
+      connection: this.duck.connection,
+      workDir: this.workDir,
+      clock: this.clock,
+      snapshot: (table) => this.snapshot(table),
+      materialize: (snapshot) => this.materializeSnapshot(snapshot),
+      onFaultPoint: this.options.onFaultPoint,
+    };
   }
 
   snapshot(qualifiedName: string): Promise<TableSnapshot | undefined> {
@@ -126,6 +191,38 @@ export class TableStore {
 
     if (snapshot && dataset.dedupeBy) this.rememberHashes(dataset, snapshot, rows);
     return { table: dataset.table, snapshot, rowsAdded: snapshot ? added : 0, rowsSkippedAsDuplicate: skipped };
+  }
+
+  /**
+   * Replace every row of a table with `rows` in one commit, for a table rebuilt whole from other
+   * tables. Commits nothing when the newest commit recorded the same `inputs`, so the caller
+   * names in `inputs` everything the rows depend on (source versions, a hash of the rows) and a
+   * rebuild over unchanged inputs writes nothing. The files of earlier versions stay in the store.
+   */
+  async replace(dataset: DatasetDefinition, rows: readonly Row[], context: CommitContext): Promise<CommitResult> {
+    checkFileLabel(context.fileLabel);
+    rows.forEach((row, index) => {
+      const problem = validateRow(dataset, row, index);
+      if (problem) throw problem;
+    });
+
+    const { database, table } = parseTableName(dataset.table);
+    const inputs = [...context.inputs].sort();
+    const snapshot = await commitWithRetry(this.options.store, database, table, async ({ base }) => {
+      if (base && base.inputs.length === inputs.length && base.inputs.every((input, index) => input === inputs[index])) return undefined;
+
+      const commitId = newCommitId();
+      const files = rows.length === 0 ? [] : await this.writeDataFiles(dataset, rows, commitId, context.fileLabel);
+      await this.options.onFaultPoint?.('after-data-files', dataset.table);
+      return this.nextSnapshot(dataset, base, commitId, 'replace', files, context, {
+        rowsAdded: rows.length,
+        rowsSkippedAsDuplicate: 0,
+        filesAdded: files.length,
+        filesRemoved: base?.files.length ?? 0,
+      });
+    });
+    this.hashCache.delete(dataset.table);
+    return { table: dataset.table, snapshot, rowsAdded: snapshot ? rows.length : 0, rowsSkippedAsDuplicate: 0 };
   }
 
   /**
@@ -211,7 +308,7 @@ export class TableStore {
     };
     try {
       for (const file of snapshot.files) {
-        opened.set(file.key, await this.options.store.materialize(file.key));
+        opened.set(file.key, await this.tierStore(file.tier).materialize(file.key));
       }
     } catch (error) {
       await release();
@@ -357,7 +454,8 @@ export class TableStore {
       const result = await this.options.store.put(key, createReadStream(localPath), {
         contentType: 'application/vnd.apache.parquet',
       });
-      return { key, partition, rowCount, sizeBytes: result.sizeBytes, sha256: result.sha256 };
+      const createdAt = this.clock.now().toISOString();
+      return { key, partition, rowCount, sizeBytes: result.sizeBytes, sha256: result.sha256, createdAt };
     } finally {
       await rm(localPath, { force: true });
     }
