@@ -1,1 +1,12 @@
-export {};
+export * from './app-inputs';
+export * from './carelake-app';
+export * from './context-values';
+export * from './lake-prefixes';
+export * from './nag-acknowledgements';
+export * from './runner-bundle';
+export * from './template-diff';
+export * from './template-snapshot';
+export * from './constructs/runner-policy';
+export * from './stacks/lake-stack';
+export * from './stacks/network-stack';
+export * from './stacks/runners-stack';

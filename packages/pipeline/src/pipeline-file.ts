@@ -22,6 +22,26 @@ const directorySource = z
  * An MLLP listener: `carelake mllp listen` lands and acknowledges each message, and ingests what
  * landed every `flushSeconds` or `flushMessages`; `carelake pipeline run` ingests what landed.
  */
+/** TLS for an MLLP listener; file paths are relative to the pipeline file. */
+const mllpTls = z
+  .object({
+    /** Server certificate chain, a PEM file. */
+    cert: z.string().min(1),
+    /** Private key of `cert`: a secret reference such as `file:certs/mllp.key` or `env:MLLP_TLS_KEY`. */
+    key: secretReferenceSchema,
+    /** CA certificates that sender certificates must chain to, a PEM file. */
+    ca: z.string().min(1).optional(),
+    /** Accept only senders that present a certificate chaining to `ca`. */
+    requestClientCert: z.boolean().default(false),
+    minVersion: z.enum(['TLSv1.2', 'TLSv1.3']).default('TLSv1.2'),
+  })
+  .strict()
+  .superRefine((tls, context) => {
+    if (tls.requestClientCert && tls.ca === undefined) {
+      context.addIssue({ code: 'custom', path: ['ca'], message: 'is required with requestClientCert, to verify sender certificates' });
+    }
+  });
+
 const mllpSource = z
   .object({
     type: z.literal('mllp'),
@@ -33,6 +53,8 @@ const mllpSource = z
     maxConnections: z.number().int().min(1).default(64),
     flushSeconds: z.number().min(0.1).default(5),
     flushMessages: z.number().int().min(1).default(1000),
+    /** Accept MLLP over TLS only; plain TCP when absent. */
+    tls: mllpTls.optional(),
   })
   .strict();
 
@@ -123,6 +145,35 @@ const sftpSource = z
     }
   });
 
+/**
+ * How the CDK app in infra/ deploys the pipeline's runner. Left out: an AWS Lambda function with
+ * the defaults below, run every hour for file sources and by its stream for kinesis sources.
+ */
+const deploySchema = z
+  .object({
+    /** EventBridge schedule of a file pipeline, such as `rate(1 hour)` or `cron(0 2 * * ? *)`. */
+    schedule: z
+      .string()
+      .regex(/^(rate|cron)\(.+\)$/, 'must be an EventBridge schedule expression, such as rate(1 hour) or cron(0 2 * * ? *)')
+      .default('rate(1 hour)'),
+    /** Memory of the Lambda function, in MiB (Lambda allows 128 to 10,240). */
+    memoryMiB: z.number().int().min(128).max(10_240).default(2048),
+    /** Time limit of one invocation, in seconds (Lambda allows at most 900). */
+    timeoutSeconds: z.number().int().min(1).max(900).default(900),
+    /** `ecs` marks a pipeline too long for Lambda's 15 minutes; infra/README.md says how to run it as an ECS task. */
+    runner: z.enum(['lambda', 'ecs']).default('lambda'),
+    /** Capacity mode of a kinesis source's stream; `provisioned` uses `source.shards` shards. */
+    streamMode: z.enum(['on-demand', 'provisioned']).default('on-demand'),
+  })
+  .strict();
+
+export type PipelineDeployment = z.output<typeof deploySchema>;
+
+/** Returns the pipeline's `deploy` section, with the defaults filled in when it is left out. */
+export function deploymentOf(pipeline: { deploy?: PipelineDeployment | undefined }): PipelineDeployment {
+  return pipeline.deploy ?? deploySchema.parse({});
+}
+
 export const pipelineSchema = z
   .object({
     name: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'must be lower case letters, digits and "-", starting with a letter'),
@@ -186,6 +237,8 @@ export const pipelineSchema = z
     vocabulary: vocabularyCheckSchema.optional(),
     /** Rows collected across files before one commit per table. */
     batchRows: z.number().int().min(1).max(10_000_000).default(100_000),
+    /** How infra/ deploys the runner; see `deploySchema`. */
+    deploy: deploySchema.optional(),
   })
   .strict()
   .superRefine((pipeline, context) => {
