@@ -185,7 +185,7 @@ describe('governance matrix over the demo lake', () => {
       expect(run.stdout).toContain('+ grant SELECT on filter:clinical.patients/north_clinic_limited to group:analysts');
       expect(run.stdout).toContain('+ grant DESCRIBE, SELECT on tags:TABLE:classification=deidentified to principal:researcher');
       expect(run.stdout).toContain('+ tags classification=deidentified on research.visits');
-      expect(run.stdout).toMatch(/^plan: 1 new LF-tag\(s\), \d+ tag assignment\(s\), 10 new data cells filter\(s\), 18 grant\(s\); run carelake grants apply/m);
+      expect(run.stdout).toMatch(/^plan: 1 new LF-tag\(s\), \d+ tag assignment\(s\), 10 new data cells filter\(s\), 20 grant\(s\); run carelake grants apply/m);
     });
 
     it('refuses an apply by a non-admin and records it', async () => {
@@ -205,7 +205,7 @@ describe('governance matrix over the demo lake', () => {
       expect(run.status).toBe(0);
       expect(run.stdout).toMatch(/^applied policies [0-9a-f]{12}: /m);
       const grants = await auditEvents({ action: 'permission.grant' });
-      expect(grants).toHaveLength(18);
+      expect(grants).toHaveLength(20);
       const analysts = grants.find((event) => event.resources[0] === 'clinical.patients' && event.details['grantee'] === 'group:analysts');
       expect(analysts?.principal).toBe('admin');
       expect(analysts?.details['rowFilter']).toBe("facility = 'NORTH_CLINIC'");

@@ -23,6 +23,11 @@ const DATABASE_ZONES: Record<string, Zone> = {
   fhir: 'curated',
   clinical: 'curated',
   deid: 'deidentified',
+  // A limited data set is written by the de-identification step too, in a database of its own so
+  // that a grant on every table of `deid` never reaches it.
+  deid_limited: 'deidentified',
+  // The study-id crosswalk links back to patients, so it stays with the PHI of the curated zone.
+  restricted: 'curated',
   vocab: 'vocabularies',
 };
 

@@ -91,6 +91,15 @@ describe('deidentifyRows under a limited profile', () => {
     });
   });
 
+  it('shifts timestamps without identifier kind', () => {
+    const key = 'hl7v2:SYNTH_HOSP:Q7732';
+    const input = [encounterRow(key, '2025-01-05T10:00:00Z', '2025-01-08T16:30:00Z')];
+    const output = deidentifyRows(encounters, input, parseDeidProfile({ method: 'limited' }), { secret: SECRET }).rows;
+    const shifted = output[0]?.['ingested_at'] as Date;
+
+    expect((shifted.getTime() - new Date('2025-04-01T00:00:00Z').getTime()) / MS_PER_DAY).toBe(dateShiftDays(SECRET, key, 365));
+  });
+
   it('keeps shifts stable across calls', () => {
     const first = run(SECRET).rows.map((row) => (row['event_time'] as Date).toISOString());
     const again = run(SECRET).rows.map((row) => (row['event_time'] as Date).toISOString());

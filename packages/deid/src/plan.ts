@@ -141,7 +141,11 @@ function planLimited(name: string, column: ColumnDefinition, profile: DeidProfil
     return { column: name, identifier, treatment: 'age-cap', outputs: [{ name, type: column.type }], reason: 'ages over 89 grouped as 90' };
   }
   if (name === profile.patientColumn) return planAction(name, column, { action: 'pseudonymize' }, 'patient column, pseudonymized for joins');
-  if (identifier === 'date') return planAction(name, column, { action: 'shift-date' }, 'date shifted per patient by default');
+  // Every date and timestamp moves, not only those marked as identifiers, because an unshifted
+  // time such as ingested_at would give away the offset of the patient's shifted dates.
+  if (identifier === 'date' || DATE_TYPES.has(column.type)) {
+    return planAction(name, column, { action: 'shift-date' }, 'date shifted per patient by default');
+  }
   if (identifier === 'quasi') return planAction(name, column, { action: 'keep' }, 'quasi-identifier, counted in the risk check');
   if (identifier === 'other_unique') return planAction(name, column, { action: 'pseudonymize' }, 'unique code, pseudonymized by default');
   if (identifier !== undefined) return planAction(name, column, { action: 'redact' }, `identifier (${identifier}) not listed under columns`);

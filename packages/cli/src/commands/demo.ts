@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { resolvePrincipal, type LoadedConfig, type Logger } from '@carelake/core';
 import { withLake } from '../context';
+import { formatDeidRunSummary, runDeidCommand } from './deid';
 import { formatRunSummary, runPipelineFile } from './pipeline-run';
 import { runQuery } from './query';
 
@@ -23,8 +24,9 @@ GROUP BY ALL
 ORDER BY o.source_format, o.facility, o.code`;
 
 /**
- * Run the demo pipeline over the synthetic inputs into the local lake, then
- * query the tables it built as the configured admin and print the result.
+ * Run the demo pipeline over the synthetic inputs into the local lake, build the
+ * Safe Harbor deid tables from it, then query the clinical tables as the
+ * configured admin and print the result.
  */
 export async function runDemo(config: LoadedConfig, logger: Logger, write: (text: string) => void): Promise<void> {
   const principal = resolvePrincipal(config);
@@ -32,6 +34,7 @@ export async function runDemo(config: LoadedConfig, logger: Logger, write: (text
 
   write(`lake: ${config.lakeRoot}\n`);
   write(formatRunSummary(summary));
+  write(`\n${formatDeidRunSummary(await runDeidCommand(config, join(PIPELINES_DIR, 'policies', 'research.deid.yaml'), principal))}\n`);
   write(`\nquery as ${principal.name}:${DEMO_SQL}\n`);
   await withLake(config, (lake) => runQuery(lake, DEMO_SQL, { principal, format: 'table', write }));
 }
