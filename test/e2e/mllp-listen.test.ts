@@ -1,10 +1,11 @@
 // Real: the built `carelake mllp listen` command in a child process, TCP on 127.0.0.1, the MLLP
 // client, a local lake in a temp folder. Nothing is faked. The messages carry no real person's data.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MllpClient } from '@carelake/mllp';
+import { generateTestCertificates } from '../../packages/mllp/src/__fixtures__/test-certificates';
 import { CLI, REPO_ROOT, runCli } from './helpers';
 
 function oruMessage(controlId: string): string {
@@ -70,5 +71,38 @@ describe('carelake mllp listen', () => {
     expect(stdout).toContain('2 ingested');
     const counted = runCli(['query', 'SELECT count(*) AS n FROM clinical.observations', '--format', 'csv'], lake);
     expect(counted.stdout.trim().split('\n')).toEqual(['n', '2']);
+  });
+
+  it('accepts only TLS clients when the pipeline sets tls', async () => {
+    const certificates = generateTestCertificates();
+    try {
+      await chmod(certificates.serverKey, 0o600);
+      await writeFile(
+        join(work, 'tls.pipeline.yaml'),
+        `name: tls-feed\nsource: { type: mllp, port: 0, flushSeconds: 3600, tls: { cert: ${certificates.serverCert}, key: "file:${certificates.serverKey}" } }\noutputs: [raw.hl7v2_segments, clinical.observations]\n`,
+      );
+      const lake = join(work, 'lake');
+      child = spawn(process.execPath, [CLI, '--lake', lake, 'mllp', 'listen', join(work, 'tls.pipeline.yaml')], {
+        cwd: REPO_ROOT,
+        env: { ...process.env, CARELAKE_QUERY_THREADS: '1', CARELAKE_QUERY_MEMORY_LIMIT: '512MB', CARELAKE_LOG_LEVEL: 'warn' },
+      });
+      const port = await waitForPort(child);
+
+      const plain = await MllpClient.connect({ port, responseTimeoutMs: 1500 });
+      await expect(plain.sendMessage(oruMessage('PLAIN-1'))).rejects.toThrow();
+      await plain.close().catch(() => undefined);
+      const client = await MllpClient.connect({ port, tls: { ca: certificates.caCert, servername: 'localhost' } });
+      const acknowledged = await client.sendMessage(oruMessage('TLS-1'));
+      await client.close();
+      const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)));
+      child.kill('SIGINT');
+
+      expect(await exited).toBe(0);
+      expect(acknowledged.applicationAck?.acknowledgedControlId).toBe('TLS-1');
+      const counted = runCli(['query', 'SELECT count(*) AS n FROM clinical.observations', '--format', 'csv'], lake);
+      expect(counted.stdout.trim().split('\n')).toEqual(['n', '1']);
+    } finally {
+      certificates.remove();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 import { ConfigError, type ConfigIssue } from '@carelake/core';
 import { isCommitAckCode } from './ack-codes';
 import { readAckRequest, type AckRequest } from './ack-plan';
@@ -9,6 +10,7 @@ import { MllpFrameDecoder, type MllpFrame } from './frame-decoder';
 import { encodeMllpFrame } from './frame-encoder';
 import { readInboundMessage } from './inbound-message';
 import { checkInteger } from './listener-options';
+import { readPem, type MllpClientTlsOptions } from './tls-options';
 
 export interface MllpClientOptions {
   /** Loopback by default. */
@@ -18,7 +20,20 @@ export interface MllpClientOptions {
   responseTimeoutMs?: number;
   /** Largest ACK frame accepted, in bytes. */
   maxFrameBytes?: number;
+  /** Connect over TLS, verifying the listener's certificate against `tls.ca`. */
+  tls?: MllpClientTlsOptions;
 }
+
+type ResolvedClientOptions = Required<Omit<MllpClientOptions, 'tls'>> & {
+  tls:
+    | {
+        ca: Buffer;
+        cert: Buffer | undefined;
+        key: Buffer | undefined;
+        servername: string | undefined;
+      }
+    | undefined;
+};
 
 /**
  * The ACKs received for one message. In original mode only `applicationAck` is set. In enhanced
@@ -51,7 +66,7 @@ export class MllpClient {
 
   private constructor(
     private readonly socket: Socket,
-    private readonly options: Required<MllpClientOptions>,
+    private readonly options: ResolvedClientOptions,
   ) {
     this.decoder = new MllpFrameDecoder({ maxFrameBytes: options.maxFrameBytes });
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -68,7 +83,21 @@ export class MllpClient {
   static async connect(options: MllpClientOptions): Promise<MllpClient> {
     const resolved = resolveClientOptions(options);
     const socket = await new Promise<Socket>((resolve, reject) => {
-      const socket = connect({ host: resolved.host, port: resolved.port });
+      const tls = resolved.tls;
+      const socket = tls
+        ? connectTls({
+            host: resolved.host,
+            port: resolved.port,
+            ca: tls.ca,
+            ...(tls.cert ? { cert: tls.cert } : {}),
+            ...(tls.key ? { key: tls.key } : {}),
+            ...(tls.servername ? { servername: tls.servername } : {}),
+            // Always verified: a listener whose certificate does not chain to `ca` is an error.
+            rejectUnauthorized: true,
+            minVersion: 'TLSv1.2',
+          })
+        : connect({ host: resolved.host, port: resolved.port });
+      const ready = tls ? 'secureConnect' : 'connect';
       const timer = setTimeout(() => {
         socket.destroy();
         reject(
@@ -78,13 +107,15 @@ export class MllpClient {
           ),
         );
       }, resolved.responseTimeoutMs);
-      socket.once('connect', () => {
+      socket.once(ready, () => {
         clearTimeout(timer);
         socket.removeAllListeners('error');
         resolve(socket);
       });
       socket.once('error', (error: NodeJS.ErrnoException) => {
         clearTimeout(timer);
+        // Release the socket at once after a failed connect, such as a failed certificate check.
+        socket.destroy();
         reject(
           new MllpConnectionError(
             `cannot connect to ${resolved.host}:${resolved.port}: ${error.code ?? error.message}`,
@@ -239,14 +270,24 @@ export class MllpClient {
   }
 }
 
-function resolveClientOptions(options: MllpClientOptions): Required<MllpClientOptions> {
-  const resolved: Required<MllpClientOptions> = {
+function resolveClientOptions(options: MllpClientOptions): ResolvedClientOptions {
+  const resolved: ResolvedClientOptions = {
     host: options.host ?? DEFAULT_HOST,
     port: options.port,
     responseTimeoutMs: options.responseTimeoutMs ?? DEFAULT_RESPONSE_TIMEOUT_MS,
     maxFrameBytes: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
+    tls: undefined,
   };
   const issues: ConfigIssue[] = [];
+  if (options.tls !== undefined) {
+    const ca = readPem(issues, 'tls.ca', options.tls.ca, true);
+    const cert = readPem(issues, 'tls.cert', options.tls.cert);
+    const key = readPem(issues, 'tls.key', options.tls.key);
+    if ((cert === undefined) !== (key === undefined)) {
+      issues.push({ keyPath: 'tls.key', message: 'tls.cert and tls.key must be given together' });
+    }
+    if (ca !== undefined) resolved.tls = { ca, cert, key, servername: options.tls.servername };
+  }
   if (typeof resolved.host !== 'string' || resolved.host === '') {
     issues.push({
       keyPath: 'host',

@@ -58,3 +58,6 @@ export type { HandleResult, MllpMessageHandler, MllpReceivedMessage } from './ha
 export { errorCodeForParseProblem, readHeaderSegment } from './inbound-message';
 export { MllpListener } from './listener';
 export type { MllpListenerOptions } from './listener-options';
+export type { MllpClientTlsOptions, MllpListenerTlsOptions, PemSource } from './tls-options';
+export { listenerTlsFromFiles } from './tls-files';
+export type { MllpTlsFileSettings } from './tls-files';

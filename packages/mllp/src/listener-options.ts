@@ -16,6 +16,11 @@ import {
 } from './constants';
 import { randomControlId, type ControlIdGenerator } from './control-id';
 import type { MllpMessageHandler } from './handler';
+import {
+  resolveListenerTls,
+  type MllpListenerTlsOptions,
+  type ResolvedListenerTls,
+} from './tls-options';
 
 export interface MllpListenerOptions {
   /** Stores each message; the listener acknowledges only after its promise resolves. */
@@ -38,9 +43,13 @@ export interface MllpListenerOptions {
   ackControlId?: ControlIdGenerator;
   /** Receives connection ids, frame indexes, byte counts and control-id hashes, never field values. */
   logger?: Logger;
+  /** Accept MLLP over TLS only; plain TCP when absent. */
+  tls?: MllpListenerTlsOptions;
 }
 
-export type ResolvedListenerOptions = Required<MllpListenerOptions>;
+export type ResolvedListenerOptions = Required<Omit<MllpListenerOptions, 'tls'>> & {
+  tls: ResolvedListenerTls | undefined;
+};
 
 /**
  * Fill in defaults and check every option.
@@ -58,9 +67,11 @@ export function resolveListenerOptions(options: MllpListenerOptions): ResolvedLi
     clock: options.clock ?? systemClock,
     ackControlId: options.ackControlId ?? randomControlId,
     logger: options.logger ?? silentLogger,
+    tls: undefined,
   };
 
   const issues: ConfigIssue[] = [];
+  if (options.tls !== undefined) resolved.tls = resolveListenerTls(issues, options.tls);
   if (typeof resolved.handle !== 'function') {
     issues.push({
       keyPath: 'handle',

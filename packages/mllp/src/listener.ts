@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import type { Logger } from '@carelake/core';
 import { MllpConnection } from './connection';
 import { MllpError } from './errors';
@@ -23,7 +24,19 @@ export class MllpListener {
     private readonly options: ResolvedListenerOptions,
   ) {
     this.logger = options.logger;
-    server.on('connection', (socket) => this.accept(socket));
+    // A TLS server hands over each socket once its handshake succeeded. A failed handshake
+    // (a plain-TCP peer, an unknown CA, a missing client certificate) never reaches accept.
+    server.on(options.tls ? 'secureConnection' : 'connection', (socket: Socket) =>
+      this.accept(socket),
+    );
+    server.on('tlsClientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+      this.logger.warn(
+        { errorCode: error.code ?? error.name, remotePort: socket.remotePort },
+        'MLLP TLS handshake failed',
+      );
+      // Node leaves the socket open after a failed or timed-out handshake, which would hold close() open.
+      socket.destroy();
+    });
     server.on('error', (error: NodeJS.ErrnoException) => {
       this.logger.error({ errorCode: error.code ?? error.name }, 'MLLP listener failed');
     });
@@ -36,7 +49,24 @@ export class MllpListener {
   static async start(options: MllpListenerOptions): Promise<MllpListener> {
     const resolved = resolveListenerOptions(options);
     // Half-open sockets stay writable after the peer's FIN, so ACKs can still be sent.
-    const server = createServer({ allowHalfOpen: true });
+    const tls = resolved.tls;
+    const server = tls
+      ? createTlsServer({
+          // NOTE: not half-open over TLS, because a peer that ends its side during the handshake
+          // (after a failed certificate check) would otherwise hold close() open. A TLS peer that
+          // sends FIN right after its last message may therefore miss that message's ACK.
+          allowHalfOpen: false,
+          cert: tls.cert,
+          key: tls.key,
+          ...(tls.ca ? { ca: tls.ca } : {}),
+          requestCert: tls.requestClientCert,
+          rejectUnauthorized: tls.requestClientCert,
+          minVersion: tls.minVersion,
+          // A peer that stays silent during the handshake is dropped like an idle connection,
+          // and close() waits for it at most this long.
+          handshakeTimeout: resolved.idleTimeoutMs,
+        })
+      : createServer({ allowHalfOpen: true });
     await new Promise<void>((resolve, reject) => {
       const onError = (error: NodeJS.ErrnoException): void => {
         reject(
@@ -59,7 +89,7 @@ export class MllpListener {
     const listener = new MllpListener(server, resolved);
     const { host, port } = listener.address;
     listener.logger.info(
-      { host, port, maxConnections: resolved.maxConnections },
+      { host, port, maxConnections: resolved.maxConnections, tls: tls !== undefined },
       'MLLP listener started',
     );
     return listener;

@@ -1,5 +1,6 @@
+import { dirname } from 'node:path';
 import { CarelakeError, RUNNER, sha256Hex, silentLogger, type Logger } from '@carelake/core';
-import { MllpListener, type HandleResult, type MllpReceivedMessage } from '@carelake/mllp';
+import { listenerTlsFromFiles, MllpListener, type HandleResult, type MllpReceivedMessage } from '@carelake/mllp';
 import { requireDataset } from './datasets';
 import { PipelineError } from './errors';
 import { loadHl7Mappings } from './hl7-mappings';
@@ -65,6 +66,7 @@ export class MllpIntake {
         idleTimeoutMs: source.idleTimeoutSeconds * 1000,
         maxConnections: source.maxConnections,
         parseMode: options.pipeline.decode.mode,
+        ...(source.tls ? { tls: listenerTlsFromFiles(source.tls, dirname(options.pipeline.file)) } : {}),
         clock: options.lake.clock,
         logger,
       });

@@ -81,7 +81,7 @@ async function publishMllp(
     const endpoint = await openLakeStreamEndpoint(lake.root);
     try {
       await endpoint.ensureStream(setup.source.stream, setup.source.shards);
-      const keyProvider = streamKeyProviderFor(config, logger);
+      const keyProvider = streamKeyProviderFor(lake, logger);
       const publisher = new StreamPublisher({
         setup,
         client: endpoint.client,
@@ -111,3 +111,4 @@ async function publishMllp(
     }
   });
 }
+

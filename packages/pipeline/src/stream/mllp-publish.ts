@@ -1,5 +1,6 @@
+import { dirname } from 'node:path';
 import { silentLogger, type Clock, type Logger } from '@carelake/core';
-import { MllpListener } from '@carelake/mllp';
+import { listenerTlsFromFiles, MllpListener } from '@carelake/mllp';
 import { PipelineError } from '../errors';
 import type { LoadedPipeline } from '../pipeline-file';
 import type { StreamPublisher } from './stream-publisher';
@@ -58,6 +59,7 @@ export class MllpStreamPublisher {
       idleTimeoutMs: source.idleTimeoutSeconds * 1000,
       maxConnections: source.maxConnections,
       parseMode: pipeline.decode.mode,
+      ...(source.tls ? { tls: listenerTlsFromFiles(source.tls, dirname(pipeline.file)) } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
       logger,
     });
