@@ -21,3 +21,6 @@ export class InvalidAuditEventError extends AuditError {
     return [this.message, ...lines].join('\n');
   }
 }
+
+/** Raised when the audit mirror cannot write to or read from its S3 bucket, or finds a broken mirrored chain. */
+export class AuditMirrorError extends AuditError {}

@@ -250,6 +250,63 @@ describe('verifyAuditLog', () => {
       ],
     },
     {
+      case: 'forged event inserted',
+      damage: (sample: SampleLog) =>
+        editSegment(sample, sample.first, (lines) => {
+          // Sealed with a correct hash and chained to the line before, as a forger would do it.
+          const before = JSON.parse(lines[1] ?? '') as AuditEvent;
+          const unsealed = {
+            ...before,
+            seq: 2,
+            principal: 'intruder',
+            prev: before.hash,
+            hash: undefined,
+          };
+          const forged = JSON.stringify({ ...unsealed, hash: computeRecordHash(unsealed) });
+          return [...lines.slice(0, 2), forged, ...lines.slice(2)];
+        }),
+      expected: (sample: SampleLog) => [
+        {
+          reason: 'prev-mismatch',
+          file: `segments/${sample.first}.jsonl`,
+          segment: sample.first,
+          line: 4,
+          seq: 2,
+        },
+      ],
+    },
+    {
+      case: 'forged event appended after close',
+      damage: (sample: SampleLog) =>
+        editSegment(sample, sample.second, (lines) => {
+          const last = JSON.parse(lines.at(-1) ?? '') as AuditEvent;
+          const unsealed = { ...last, seq: last.seq + 1, prev: last.hash, hash: undefined };
+          return [...lines, JSON.stringify({ ...unsealed, hash: computeRecordHash(unsealed) })];
+        }),
+      expected: (sample: SampleLog) => [
+        {
+          reason: 'truncated-segment',
+          file: `segments/${sample.second}.jsonl`,
+          segment: sample.second,
+          line: 5,
+          seq: 4,
+        },
+      ],
+    },
+    {
+      case: 'segment removed with its index records',
+      damage: async (sample: SampleLog) => {
+        await unlink(segmentFilePath(sample, sample.first));
+        const indexPath = path.join(sample.dir, 'index.jsonl');
+        const lines = await readLines(indexPath);
+        await writeLines(
+          indexPath,
+          lines.filter((line) => !line.includes(sample.first)),
+        );
+      },
+      expected: () => [{ reason: 'prev-mismatch', file: 'index.jsonl', line: 1, seq: 2 }],
+    },
+    {
       case: 'index pointing outside segments',
       damage: async (sample: SampleLog) => {
         const indexPath = path.join(sample.dir, 'index.jsonl');

@@ -1,6 +1,27 @@
 import { join } from 'node:path';
-import type { LoadedConfig } from '@carelake/core';
-import { formatAuditProblem, readAuditEvents, verifyAuditLog, type AuditEvent, type AuditEventFilter } from '@carelake/audit';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { ConfigError, loadConfig, type LoadedConfig } from '@carelake/core';
+import {
+  S3AuditMirror,
+  formatAuditProblem,
+  readAuditEvents,
+  readMirroredAuditEvents,
+  verifyAuditLog,
+  type AuditEvent,
+  type AuditEventFilter,
+} from '@carelake/audit';
+import { createS3Client } from '@carelake/storage';
+import type { GlobalOptions } from '../context';
+
+/**
+ * Load the configuration for `audit query` and `audit mirror`, which run on either backend,
+ * with `--lake` taking precedence over the file and the environment as for other commands.
+ */
+export function loadAuditConfig(options: GlobalOptions): LoadedConfig {
+  const env = { ...process.env };
+  if (options.lake) env['CARELAKE_LAKE_ROOT'] = options.lake;
+  return loadConfig({ ...(options.config ? { file: options.config } : {}), env });
+}
 
 /** Verify every segment of the lake's audit chain; returns the process exit code. */
 export async function verifyAudit(config: LoadedConfig, write: (text: string) => void): Promise<number> {
@@ -24,8 +45,28 @@ export interface AuditQueryOptions {
   format: 'text' | 'jsonl';
 }
 
-/** Writes the audit events that match every filter given, oldest first; returns how many matched. */
-export async function queryAudit(config: LoadedConfig, options: AuditQueryOptions, write: (text: string) => void): Promise<number> {
+/**
+ * Days a mirrored audit chunk stays locked when `aws.auditRetentionDays` is absent: six years,
+ * the retention that 45 CFR 164.316(b)(2)(i) sets for HIPAA security documentation.
+ */
+export const DEFAULT_AUDIT_RETENTION_DAYS = 2190;
+
+/** Clients the AWS backend uses; tests pass their own. */
+export interface AuditAwsClients {
+  s3?: S3Client;
+}
+
+/**
+ * Writes the audit events that match every filter given, oldest first; returns how many matched.
+ * The local backend reads the lake's `_audit/` folder. The aws backend reads the Object Lock
+ * mirror in `aws.auditBucket`, checking each segment's chain as it reads.
+ */
+export async function queryAudit(
+  config: LoadedConfig,
+  options: AuditQueryOptions,
+  write: (text: string) => void,
+  clients: AuditAwsClients = {},
+): Promise<number> {
   const filter: AuditEventFilter = {};
   if (options.principal !== undefined) filter.principal = options.principal;
   if (options.resource !== undefined) filter.resource = options.resource;
@@ -33,8 +74,12 @@ export async function queryAudit(config: LoadedConfig, options: AuditQueryOption
   if (options.since !== undefined) filter.since = options.since;
   if (options.until !== undefined) filter.until = options.until;
 
+  const events =
+    config.backend === 'aws'
+      ? readMirroredAuditEvents(auditMirrorLocation(config, clients), filter)
+      : readAuditEvents(join(config.lakeRoot, '_audit'), filter);
   let count = 0;
-  for await (const event of readAuditEvents(join(config.lakeRoot, '_audit'), filter)) {
+  for await (const event of events) {
     count++;
     if (options.format === 'jsonl') {
       write(JSON.stringify(event));
@@ -44,6 +89,36 @@ export async function queryAudit(config: LoadedConfig, options: AuditQueryOption
   }
   if (options.format === 'text') write(`(${count} event${count === 1 ? '' : 's'})`);
   return count;
+}
+
+/**
+ * Copies the lake's audit chain to the Object Lock bucket `aws.auditBucket`, only what it lacks.
+ * Returns the process exit code: 1 when a local chain is broken, so its mirroring stopped.
+ */
+export async function mirrorAudit(config: LoadedConfig, write: (text: string) => void, clients: AuditAwsClients = {}): Promise<number> {
+  const location = auditMirrorLocation(config, clients);
+  const mirror = new S3AuditMirror({
+    ...location,
+    retentionDays: config.aws?.auditRetentionDays ?? DEFAULT_AUDIT_RETENTION_DAYS,
+    ...(config.keys.provider === 'kms' ? { kmsKeyId: config.keys.keyId } : {}),
+  });
+  const result = await mirror.mirror(join(config.lakeRoot, '_audit'));
+  write(
+    `audit mirror: ${result.eventsWritten} event(s) and ${result.indexRecordsWritten} index record(s) in ${result.chunksWritten} new chunk(s) to s3://${location.bucket}/${location.prefix}; ${result.segmentsSkipped} segment(s) already mirrored`,
+  );
+  for (const problem of result.problems) write(`  stopped at ${formatAuditProblem(problem)}`);
+  return result.problems.length === 0 ? 0 : 1;
+}
+
+function auditMirrorLocation(config: LoadedConfig, clients: AuditAwsClients): { client: S3Client; bucket: string; prefix: string } {
+  const aws = config.aws;
+  if (!aws?.auditBucket) {
+    throw new ConfigError('the audit mirror bucket is not configured', [
+      { keyPath: 'aws.auditBucket', message: 'is required to mirror or query the audit log on AWS: a bucket created with S3 Object Lock' },
+    ]);
+  }
+  const lakePrefix = aws.prefix === '' || aws.prefix.endsWith('/') ? aws.prefix : `${aws.prefix}/`;
+  return { client: clients.s3 ?? createS3Client(aws), bucket: aws.auditBucket, prefix: `${lakePrefix}_audit/` };
 }
 
 /** Returns an event's details as `key=value` pairs separated by spaces, for one line of text. */

@@ -203,6 +203,95 @@ describe('S3ObjectStore', () => {
     expect(Buffer.from(await store.get('curated/copy.parquet')).toString()).toBe('parquet bytes');
   });
 
+  const KMS_KEY_ARN = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+  function encryptedStore(bucketKey?: boolean): S3ObjectStore {
+    return new S3ObjectStore({
+      client: server.client,
+      bucket: server.bucket,
+      prefix: `s3-test-${++storeCount}/`,
+      encryption: { kmsKeyId: KMS_KEY_ARN, ...(bucketKey === undefined ? {} : { bucketKey }) },
+    });
+  }
+
+  function sseHeaders(request: RecordedRequest | undefined): Record<string, string | undefined> {
+    return {
+      algorithm: request?.headers['x-amz-server-side-encryption'],
+      keyId: request?.headers['x-amz-server-side-encryption-aws-kms-key-id'],
+      bucketKey: request?.headers['x-amz-server-side-encryption-bucket-key-enabled'],
+    };
+  }
+
+  it.each([
+    { case: 'single put', sizeBytes: 100, command: 'PutObjectCommand' },
+    { case: 'multipart put', sizeBytes: 9 * MIB, command: 'CreateMultipartUploadCommand' },
+  ])('sends SSE-KMS on $case', async ({ sizeBytes, command }) => {
+    const store = encryptedStore();
+    const recorder = recordRequests(server.client);
+
+    await store.put('raw/hl7v2/part-0.parquet', generatedStream(sizeBytes)).finally(recorder.stop);
+
+    const sent = recorder.requests.filter((request) => request.command === command);
+    expect(sent).toHaveLength(1);
+    expect(sseHeaders(sent[0])).toEqual({
+      algorithm: 'aws:kms',
+      keyId: KMS_KEY_ARN,
+      bucketKey: 'true',
+    });
+  });
+
+  it('sends SSE-KMS on copy', async () => {
+    const store = encryptedStore();
+    await store.put('curated/a.parquet', 'parquet bytes');
+    const recorder = recordRequests(server.client);
+
+    await store.copy('curated/a.parquet', 'curated/b.parquet').finally(recorder.stop);
+
+    expect(recorder.requests.map((request) => request.command)).toEqual(['CopyObjectCommand']);
+    expect(sseHeaders(recorder.requests[0])).toEqual({
+      algorithm: 'aws:kms',
+      keyId: KMS_KEY_ARN,
+      bucketKey: 'true',
+    });
+  });
+
+  it('sends bucket key disabled when asked', async () => {
+    const store = encryptedStore(false);
+    const recorder = recordRequests(server.client);
+
+    await store.put('raw/a.parquet', 'x').finally(recorder.stop);
+
+    expect(sseHeaders(recorder.requests[0])).toEqual({
+      algorithm: 'aws:kms',
+      keyId: KMS_KEY_ARN,
+      bucketKey: 'false',
+    });
+  });
+
+  it('sends no SSE headers without encryption', async () => {
+    const store = newStore();
+    const recorder = recordRequests(server.client);
+
+    await store.put('raw/a.parquet', 'x').finally(recorder.stop);
+
+    expect(sseHeaders(recorder.requests[0])).toEqual({
+      algorithm: undefined,
+      keyId: undefined,
+      bucketKey: undefined,
+    });
+  });
+
+  it('rejects empty KMS key id', () => {
+    expect(
+      () =>
+        new S3ObjectStore({
+          client: server.client,
+          bucket: server.bucket,
+          encryption: { kmsKeyId: ' ' },
+        }),
+    ).toThrow('the SSE-KMS key id of the S3 object store is empty');
+  });
+
   it('stores tags as S3 object tagging', async () => {
     const store = newStore();
     await store.put('raw/a.parquet', 'x', {

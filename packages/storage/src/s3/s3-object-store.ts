@@ -46,12 +46,32 @@ export interface S3ObjectStoreOptions {
   prefix?: string;
   /** Parent folder of the private copies that `materialize` downloads, `os.tmpdir()` by default. */
   materializeDir?: string;
+  /** Encrypt every object written (put, multipart upload, copy) with SSE-KMS under this key. */
+  encryption?: S3KmsEncryption;
+}
+
+export interface S3KmsEncryption {
+  /** KMS key id, ARN or alias ARN, such as `arn:aws:kms:eu-west-1:111122223333:key/...`. */
+  kmsKeyId: string;
+  /**
+   * Use an S3 Bucket Key, so that S3 derives object keys from a short-lived bucket-level key
+   * instead of calling KMS for each object, which cuts KMS requests and their cost. Default true.
+   */
+  bucketKey?: boolean;
+}
+
+/** The SSE-KMS parameters of PutObject, CreateMultipartUpload and CopyObject. */
+interface SseKmsParams {
+  ServerSideEncryption: 'aws:kms';
+  SSEKMSKeyId: string;
+  BucketKeyEnabled: boolean;
 }
 
 /**
  * An `ObjectStore` in an S3 bucket, under an optional key prefix. Puts stream
  * through multipart uploads, so memory stays bounded whatever the object size.
- * Encryption at rest is the bucket's (SSE-KMS on AWS), so bodies pass unchanged.
+ * With `encryption`, every write names the KMS key (SSE-KMS), so objects never fall back
+ * to the bucket's default encryption. Bodies pass unchanged, because S3 encrypts them.
  * Listing relies on S3 returning keys in UTF-8 byte order, which holds for general
  * purpose buckets but not for directory buckets.
  */
@@ -60,12 +80,14 @@ export class S3ObjectStore implements ObjectStore {
   readonly prefix: string;
   private readonly client: S3Client;
   private readonly materializeDir: string;
+  private readonly sseParams: SseKmsParams | Record<string, never>;
 
   constructor(options: S3ObjectStoreOptions) {
     this.client = options.client;
     this.bucket = options.bucket;
     this.prefix = normalizePrefix(options.prefix ?? '');
     this.materializeDir = options.materializeDir ?? os.tmpdir();
+    this.sseParams = options.encryption ? toSseKmsParams(options.encryption) : {};
   }
 
   async put(key: string, body: ObjectBody, options: PutOptions = {}): Promise<PutResult> {
@@ -87,6 +109,8 @@ export class S3ObjectStore implements ObjectStore {
         ContentType: options.contentType,
         // lib-storage sends this on PutObject for one part and on CompleteMultipartUpload for several.
         IfNoneMatch: options.ifNoneMatch ? '*' : undefined,
+        // lib-storage sends these on PutObject for one part and on CreateMultipartUpload for several.
+        ...this.sseParams,
       },
       partSize: UPLOAD_PART_SIZE_BYTES,
       queueSize: UPLOAD_QUEUE_SIZE,
@@ -177,6 +201,8 @@ export class S3ObjectStore implements ObjectStore {
           Bucket: this.bucket,
           Key: this.s3Key(targetKey),
           CopySource: encodeCopySource(this.bucket, this.s3Key(sourceKey)),
+          // A copy is a new object: without these it gets the bucket's default encryption.
+          ...this.sseParams,
         }),
       ),
     );
@@ -267,6 +293,19 @@ async function callS3<T>(
   } catch (error) {
     throw toStorageError(error, key, operation);
   }
+}
+
+function toSseKmsParams(encryption: S3KmsEncryption): SseKmsParams {
+  if (encryption.kmsKeyId.trim() === '') {
+    throw new CarelakeError('the SSE-KMS key id of the S3 object store is empty', {
+      hint: 'Set keys.keyId in carelake.yaml to the KMS key id or ARN the bucket policy requires.',
+    });
+  }
+  return {
+    ServerSideEncryption: 'aws:kms',
+    SSEKMSKeyId: encryption.kmsKeyId,
+    BucketKeyEnabled: encryption.bucketKey ?? true,
+  };
 }
 
 function toTagSet(tags: Record<string, string>): Tag[] {
