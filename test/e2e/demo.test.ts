@@ -1,10 +1,11 @@
 // Real: the built carelake CLI in a child process, a local lake in a temp folder, DuckDB,
 // SQLite, Parquet files and the audit log. Nothing is faked.
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteCatalog } from '@carelake/catalog';
-import { fingerprintFolder, runCli } from './helpers';
+import { fingerprintFolder, readLakeObject, REPO_ROOT, runCli } from './helpers';
 
 async function catalogContents(lakeRoot: string): Promise<unknown> {
   const catalog = await SqliteCatalog.open({ path: join(lakeRoot, '_state', 'catalog.sqlite') });
@@ -50,10 +51,32 @@ describe('carelake demo', () => {
     const keys = Object.keys(quarantine);
     expect(keys).toHaveLength(1);
 
-    const item = JSON.parse(await readFile(join(lakeRoot, 'quarantine', keys[0] as string), 'utf8'));
+    const item = JSON.parse((await readLakeObject(lakeRoot, `quarantine/${keys[0]}`)).toString('utf8'));
     expect(item.landingKey).toMatch(/fhir_bundle_truncated\.json$/);
     expect(item.stage).toBe('decode');
     expect(item.where).toMatch(/:\d+/);
+  });
+
+  it('encrypts every object that can contain field values', () => {
+    // The demo inputs' record numbers, names and street, read from the inputs themselves.
+    const inputs = join(REPO_ROOT, 'pipelines', 'demo', 'inputs');
+    const values = new Set<string>();
+    for (const name of readdirSync(inputs)) {
+      const text = readFileSync(join(inputs, name), 'utf8');
+      for (const match of text.matchAll(/^PID\|[^|]*\|[^|]*\|([^^|]+)[^|]*\|[^|]*\|([^^|]+)\^([^^|]+)[^|]*\|[^|]*\|[^|]*\|[^|]*\|[^|]*\|[^|]*\|([^^|]+)/gm)) {
+        for (const value of match.slice(1)) values.add(value as string);
+      }
+      for (const match of text.matchAll(/"family":\s*"([^"]+)"/g)) values.add(match[1] as string);
+    }
+    expect(values.size).toBeGreaterThanOrEqual(5);
+
+    const files = Object.keys(fingerprintFolder(lakeRoot)).filter((path) => /^(landing|raw|curated|quarantine|_state\/(tables|ingest))\//.test(path));
+    expect(files.length).toBeGreaterThan(20);
+    for (const path of files) {
+      const bytes = readFileSync(join(lakeRoot, path));
+      expect(`${path}: ${bytes.subarray(0, 4).toString('latin1')}`).toBe(`${path}: CLE1`);
+      for (const value of values) expect(`${path}: ${bytes.includes(Buffer.from(value))}`).toBe(`${path}: false`);
+    }
   });
 
   it('changes no table, catalog, quarantine or ledger on a second run', async () => {

@@ -1,7 +1,7 @@
 // Real: the pipeline runner with the shipped SQL-on-FHIR views over the Synthea samples and over
 // bundles written in the test, a local lake in a temp folder, DuckDB, SQLite and Parquet. Faked:
 // the clock, fixed; each file still gets its own ingestion time.
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -361,9 +361,10 @@ describe('decode.conformance in a pipeline', () => {
     const folder = await test.writeInputs('conformance', { 'bundle.json': bundle });
     await test.run('conformance', folder, outputs);
 
-    const quarantine = join(test.work, 'lake', 'quarantine', 'conformance');
+    const keys: string[] = [];
+    for await (const object of test.lake.store.list({ prefix: 'quarantine/conformance/' })) keys.push(object.key);
     const items = await Promise.all(
-      Object.keys(fingerprintFolder(quarantine)).map(async (key) => JSON.parse(await readFile(join(quarantine, key), 'utf8')) as Record<string, unknown>),
+      keys.map(async (key) => JSON.parse(Buffer.from(await test.lake.store.get(key)).toString('utf8')) as Record<string, unknown>),
     );
     const byReason = items.sort((left, right) => String(left['reason']).localeCompare(String(right['reason'])));
     expect(byReason.map((item) => [item['position'], item['reason']])).toEqual([

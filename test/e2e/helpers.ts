@@ -2,6 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { loadConfig } from '@carelake/core';
+import { openLakeKeyProvider } from '@carelake/pipeline';
+import { EnvelopeCodec, LocalObjectStore } from '@carelake/storage';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 export const CLI = join(REPO_ROOT, 'packages', 'cli', 'bin', 'carelake.js');
@@ -46,4 +49,15 @@ export function fingerprintFolder(folder: string): Record<string, string> {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   return out;
+}
+
+/**
+ * Read one object of a lake that the CLI wrote, decrypting it with the key file the repository's
+ * carelake.yaml names, as the CLI does.
+ */
+export async function readLakeObject(lakeRoot: string, key: string): Promise<Buffer> {
+  const config = loadConfig({ cwd: REPO_ROOT, env: { CARELAKE_LAKE_ROOT: lakeRoot } });
+  const keys = await openLakeKeyProvider(config);
+  const store = new LocalObjectStore({ root: lakeRoot, ...(keys ? { codec: new EnvelopeCodec(keys) } : {}) });
+  return Buffer.from(await store.get(key));
 }

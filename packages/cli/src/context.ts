@@ -26,7 +26,7 @@ export function cliLogger(): Logger {
 
 /** Open the lake, run `work`, and close the lake whatever happens. */
 export async function withLake<T>(config: LoadedConfig, work: (lake: Lake) => Promise<T>): Promise<T> {
-  const lake = await openLocalLake(config);
+  const lake = await openLocalLake(config, { logger: cliLogger() });
   try {
     return await work(lake);
   } finally {

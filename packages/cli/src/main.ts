@@ -2,8 +2,9 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { DICTIONARY_FORMATS, type DictionaryFormat } from '@carelake/catalog';
 import { describeError, resolvePrincipal } from '@carelake/core';
 import { cliLogger, loadCliConfig, withLake, type GlobalOptions } from './context';
-import { queryAudit, verifyAudit } from './commands/audit';
+import { loadAuditConfig, mirrorAudit, queryAudit, verifyAudit } from './commands/audit';
 import { inferDatasetDraft } from './commands/catalog-infer';
+import { createKeyFile, rotateLakeKey } from './commands/keys';
 import {
   describeCatalogTable,
   diffCatalogFile,
@@ -17,6 +18,7 @@ import {
   deleteCatalogQuery,
   querySqlOf,
 } from './commands/catalog';
+import { formatDeidRunSummary, printDeidReport, runDeidCommand } from './commands/deid';
 import { runDemo } from './commands/demo';
 import { listenMllp } from './commands/mllp-listen';
 import { applyGrants, checkGrants, planGrants, showGrants, type PolicySources } from './commands/grants';
@@ -25,6 +27,7 @@ import { formatStreamPutSummary, formatStreamRunSummary, putStreamFiles, runStre
 import { checkQueryOutput, interruptionExitCode, runQuery } from './commands/query';
 import { refreshVocabularyCommand, writeVocabularyStatus } from './commands/vocab';
 import { OUTPUT_FORMATS, type OutputFormat } from './output-format';
+import { addLifecycleCommands } from './commands/lifecycle-command';
 
 // A reader that stops early (`carelake query ... | head`) closes the pipe; that is not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -315,7 +318,7 @@ audit
   });
 audit
   .command('query')
-  .description('List the audit events that match every filter given, oldest first.')
+  .description('List the audit events that match every filter given, oldest first; on backend aws, from the Object Lock mirror.')
   .option('--principal <name>', 'events of this principal')
   .option('--table <name>', 'events that acted on this table (database.table) or lake key')
   .option('--action <action>', 'events of this action, such as query.run or table.commit')
@@ -324,7 +327,62 @@ audit
   .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'jsonl']).default('text'))
   .action(async (options: { principal?: string; table?: string; action?: string; since?: Date; until?: Date; format: 'text' | 'jsonl' }) => {
     const { table, ...rest } = options;
-    await queryAudit(loadCliConfig(globals()), { ...rest, ...(table !== undefined ? { resource: table } : {}) }, write);
+    await queryAudit(loadAuditConfig(globals()), { ...rest, ...(table !== undefined ? { resource: table } : {}) }, write);
+  });
+
+const keys = program.command('keys').description("Manage the key that encrypts the local lake's objects.");
+keys
+  .command('create')
+  .description('Create the key file carelake.yaml names (keys.path), readable by its owner only.')
+  .action(async () => {
+    await createKeyFile(loadCliConfig(globals()), write);
+  });
+keys
+  .command('rotate')
+  .description('Rewrap every object of the lake under a new key file, without re-encrypting data. Needs an admin.')
+  .requiredOption('--to <file>', 'the new key file; created when it does not exist')
+  .action(async (options: { to: string }) => {
+    await rotateLakeKey(loadCliConfig(globals()), options.to, write);
+  });
+
+const deid = program.command('deid').description('De-identify clinical tables with the profiles of pipelines/policies/*.deid.yaml.');
+deid
+  .command('run <profile-file>')
+  .description('Rebuild the deid (Safe Harbor) or deid_limited tables of a *.deid.yaml profile and write its report. Needs an admin.')
+  .option('--as <principal>', 'principal to run as (default: CARELAKE_PRINCIPAL or defaults.principal)')
+  .option('--datasets <dir>', 'folder of *.dataset.yaml files (default: datasets beside the profile\'s folder)')
+  .action(async (file: string, options: { as?: string; datasets?: string }) => {
+    const config = loadCliConfig(globals());
+    const { as, ...rest } = options;
+    write(formatDeidRunSummary(await runDeidCommand(config, file, resolvePrincipal(config, as), rest)));
+  });
+deid
+  .command('report <profile>')
+  .description('Print the newest report of a profile, named by its file name without .deid.yaml.')
+  .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+  .action(async (profile: string, options: { format: 'text' | 'json' }) => {
+    await printDeidReport(loadCliConfig(globals()), profile, options.format, write);
+  });
+
+audit
+  .command('mirror')
+  .description('Copy the audit chain to the S3 Object Lock bucket aws.auditBucket, only what it lacks; needs backend aws.')
+  .action(async () => {
+    process.exitCode = await mirrorAudit(loadAuditConfig(globals()), write);
+  });
+
+addLifecycleCommands(program, globals, write);
+
+program
+  .command('deploy')
+  .description('Show how the CDK app in infra/ differs from its reviewed snapshot; real deploys run npx cdk deploy in infra/.')
+  .option('--dry-run', 'synthesize and compare with infra/snapshot, without AWS')
+  .option('--update-snapshot', 'with --dry-run: write the synthesized templates as the new reviewed snapshot')
+  .action(async (options: { dryRun?: boolean; updateSnapshot?: boolean }) => {
+    // Loaded here so that other commands do not load aws-cdk-lib.
+    const { repositoryRootOf, runDeploy } = await import('./commands/deploy.js');
+    const config = loadCliConfig(globals());
+    process.exitCode = await runDeploy({ repositoryRoot: repositoryRootOf(config.sourceFile), ...options }, write);
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

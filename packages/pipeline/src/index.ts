@@ -24,3 +24,8 @@ export * from './sftp-fetch';
 export * from './stream';
 export * from './vocab';
 export * from './run-code-checks';
+export * from './lake-keys';
+export * from './scratch';
+export * from './lambda';
+export * from './deid';
+export * from './aws-lake';

@@ -8,6 +8,7 @@ import {
   openDuckDb,
   quoteIdentifier,
   quoteLiteral,
+  type DuckDbHandle,
   type DuckDbLimits,
 } from '@carelake/tables';
 import { SqlTransformError } from './errors';
@@ -36,7 +37,6 @@ interface SerializedSql {
   statements?: unknown[];
 }
 
-type DuckDbHandle = Awaited<ReturnType<typeof openDuckDb>>;
 
 /**
  * An in-memory DuckDB in which SQL transforms run: source tables are defined as views named
@@ -53,7 +53,7 @@ export class TransformEngine {
   ) {}
 
   static async open(limits: DuckDbLimits): Promise<TransformEngine> {
-    const spillDir = await mkdtemp(join(tmpdir(), 'carelake-transform-'));
+    const spillDir = await mkdtemp(join(limits.scratchDir ?? tmpdir(), 'carelake-transform-'));
     try {
       const duck = await openDuckDb({ ...limits, tempDirectory: spillDir });
       return new TransformEngine(duck, spillDir);

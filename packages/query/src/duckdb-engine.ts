@@ -8,6 +8,7 @@ import {
   openDuckDb,
   quoteIdentifier,
   quoteLiteral,
+  type DuckDbHandle,
   type DuckDbLimits,
   type MaterializedSnapshot,
   type TableStore,
@@ -17,7 +18,6 @@ import {
   JSDuckDBValueConverter,
   type DuckDBConnection,
   type DuckDBDataChunk,
-  type DuckDBInstance,
   type DuckDBResult,
   type DuckDBType,
   type DuckDBValueConverter,
@@ -28,7 +28,7 @@ import { governedView } from './enforcement/governed-view';
 import { parseStatement } from './enforcement/parse-statement';
 import { denialDetails, queryAuditFacts, type ExposedTable } from './enforcement/query-audit';
 import { checkStatementTree } from './enforcement/statement-gate';
-import { tableGrants } from './enforcement/table-grants';
+import { tableGrants, type TableGrant } from './enforcement/table-grants';
 import { QueryDeniedError, QueryError, QueryExecutionError, QueryUnsupportedConstructError } from './errors';
 import type {
   QueryColumn,
@@ -54,6 +54,12 @@ export interface DuckDbQueryEngineOptions {
   governance?: GovernanceSnapshot;
   audit?: AuditLog;
   limits?: DuckDbLimits;
+  /**
+   * Expose only the tables the first statement names, when it runs, instead of every granted
+   * table at open. For one-statement sessions such as `carelake query`: on an encrypted lake only
+   * those tables are decrypted. Later statements see the same tables and no others.
+   */
+  prepareOnFirstStatement?: boolean;
 }
 
 /** A running DuckDB query as DuckDB's own data chunks, for writers that keep DuckDB's types. */
@@ -71,7 +77,6 @@ export interface WithheldTable {
 }
 
 type Outcome = 'success' | 'failure' | 'denied';
-type DuckDbHandle = { instance: DuckDBInstance; connection: DuckDBConnection };
 
 /**
  * The local query engine for one principal: DuckDB over the committed
@@ -98,16 +103,23 @@ type DuckDbHandle = { instance: DuckDBInstance; connection: DuckDBConnection };
  * parses them.
  */
 export class DuckDbQueryEngine implements QueryEngine {
+  private readonly opened: MaterializedSnapshot[] = [];
+  private readonly exposed = new Map<string, ExposedTable>();
+  private readonly withheldTables: WithheldTable[] = [];
+  private readonly schemas = new Set<string>();
+  private readonly readable: string[] = [];
+  /** Grants `prepare` looked at, exposed or not. */
+  private readonly considered = new Set<string>();
+  private lockedDown = false;
+
   private constructor(
     private readonly duck: DuckDbHandle,
-    private readonly opened: MaterializedSnapshot[],
     private readonly links: PartitionLinks,
+    private readonly tables: TableStore,
+    private readonly grants: readonly TableGrant[],
     private readonly audit: AuditLog | undefined,
     /** The principal whose queries this engine runs. */
     readonly principal: Principal,
-    private readonly exposed: ReadonlyMap<string, ExposedTable>,
-    /** Tables the principal may read that the engine does not expose, with the reason. */
-    readonly withheld: readonly WithheldTable[],
     private readonly governance: GovernanceSnapshot | undefined,
   ) {}
 
@@ -119,49 +131,66 @@ export class DuckDbQueryEngine implements QueryEngine {
     return [...this.exposed.keys()].sort();
   }
 
+  /** Tables the principal may read that the engine does not expose, with the reason. */
+  get withheld(): readonly WithheldTable[] {
+    return this.withheldTables;
+  }
+
   static async open(options: DuckDbQueryEngineOptions): Promise<DuckDbQueryEngine> {
     const registered = (await options.catalog.listTables()).map((entry) => ({ database: entry.database, table: entry.name }));
     const grants = tableGrants(options.principal, options.governance, registered);
 
     const duck = await openDuckDb(options.limits);
-    const links = await PartitionLinks.create();
-    const opened: MaterializedSnapshot[] = [];
-    const exposed = new Map<string, ExposedTable>();
-    const withheld: WithheldTable[] = [];
+    const links = await PartitionLinks.create(options.limits?.scratchDir);
+    const engine = new DuckDbQueryEngine(duck, links, options.tables, grants, options.audit, options.principal, options.governance);
     try {
-      const schemas = new Set<string>();
-      const readable: string[] = [];
-      for (const grant of grants) {
-        const snapshot = await options.tables.snapshot(grant.name);
-        if (!snapshot) continue;
-
-        const materialized = await options.tables.materializeSnapshot(snapshot);
-        opened.push(materialized);
-        const source = await snapshotViewSql(snapshot, materialized.pathOf, links);
-        const view = governedView(grant, source.sql, snapshot.columns);
-        if (view.kind === 'withheld') {
-          withheld.push({ table: grant.name, reason: view.reason });
-          continue;
-        }
-        if (!schemas.has(grant.database)) {
-          await duck.connection.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(grant.database)}`);
-          schemas.add(grant.database);
-        }
-        await duck.connection.run(
-          `CREATE VIEW ${quoteIdentifier(grant.database)}.${quoteIdentifier(grant.table)} AS ${view.sql}`,
-        );
-        readable.push(...source.paths);
-        exposed.set(grant.name, { grant, columns: view.columns });
-      }
       await applyTrinoDialect(duck.connection);
-      await lockDown(duck.connection, readable);
+      if (!options.prepareOnFirstStatement) await engine.prepare(grants);
     } catch (error) {
-      closeDuckDb(duck);
-      for (const snapshot of opened) await snapshot.release();
-      await links.release();
+      await engine.close();
       throw error;
     }
-    return new DuckDbQueryEngine(duck, opened, links, options.audit, options.principal, exposed, withheld, options.governance);
+    return engine;
+  }
+
+  /**
+   * Expose the granted tables as views over their snapshot files, then allow reads of exactly
+   * those files and freeze the configuration. Runs once: a locked engine exposes nothing more.
+   */
+  private async prepare(grants: readonly TableGrant[]): Promise<void> {
+    for (const grant of grants) {
+      this.considered.add(grant.name);
+      const snapshot = await this.tables.snapshot(grant.name);
+      if (!snapshot) continue;
+
+      const materialized = await this.tables.materializeSnapshot(snapshot);
+      this.opened.push(materialized);
+      const source = await snapshotViewSql(snapshot, materialized.pathOf, this.links);
+      const view = governedView(grant, source.sql, snapshot.columns);
+      if (view.kind === 'withheld') {
+        this.withheldTables.push({ table: grant.name, reason: view.reason });
+        continue;
+      }
+      if (!this.schemas.has(grant.database)) {
+        await this.duck.connection.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(grant.database)}`);
+        this.schemas.add(grant.database);
+      }
+      await this.duck.connection.run(
+        `CREATE VIEW ${quoteIdentifier(grant.database)}.${quoteIdentifier(grant.table)} AS ${view.sql}`,
+      );
+      this.readable.push(...source.paths);
+      this.exposed.set(grant.name, { grant, columns: view.columns });
+    }
+    await lockDown(this.duck.connection, this.readable);
+    this.lockedDown = true;
+  }
+
+  /** Prepare only the granted tables a statement names, for an engine opened with `prepareOnFirstStatement`. */
+  private async prepareFor(sql: string): Promise<void> {
+    if (this.lockedDown) return;
+    const parsed = await parseStatement(this.duck.connection, sql);
+    const named = new Set(parsed.kind === 'parsed' ? checkStatementTree(parsed.statements, () => undefined).named : []);
+    await this.prepare(this.grants.filter((grant) => named.has(grant.name)));
   }
 
   /**
@@ -190,6 +219,7 @@ export class DuckDbQueryEngine implements QueryEngine {
       throw new QueryUnsupportedConstructError(unsupported);
     }
 
+    await this.prepareFor(sql);
     const statement = await this.checkStatement(sql);
     tables = statement.tables;
     if (statement.kind === 'invalid') {
@@ -301,8 +331,11 @@ export class DuckDbQueryEngine implements QueryEngine {
 
   private whyUnreadable(table: string): string | undefined {
     if (this.exposed.has(table)) return undefined;
-    const withheld = this.withheld.find((entry) => entry.table === table);
+    const withheld = this.withheldTables.find((entry) => entry.table === table);
     if (withheld !== undefined) return `table ${table} is withheld: ${withheld.reason}`;
+    if (this.grants.some((grant) => grant.name === table) && !this.considered.has(table)) {
+      return `table ${table} was not named by the first statement of this engine, which exposes only those; open another engine to read it`;
+    }
     if (this.principal.role !== 'admin' && this.governance === undefined) {
       return `table ${table} is not granted to you: no governance policies are applied, so only admins read tables (run carelake grants apply)`;
     }

@@ -179,6 +179,23 @@ describe('DuckDbQueryEngine under governance', () => {
     }
   });
 
+  it('prepares only the tables the first statement names when asked to', async () => {
+    const owner = await lake.openEngine(admin, { prepareOnFirstStatement: true });
+    try {
+      expect(owner.tableNames).toEqual([]);
+
+      const { rows } = await owner.queryAll('SELECT count(*) AS visits FROM clinical.ward_visits', { principal: admin });
+
+      expect(rows).toEqual([{ visits: 4n }]);
+      expect(owner.tableNames).toEqual(['clinical.ward_visits']);
+      await expect(owner.queryAll('SELECT * FROM clinical.notes', { principal: admin })).rejects.toThrow(
+        'table clinical.notes was not named by the first statement of this engine, which exposes only those',
+      );
+    } finally {
+      await owner.close();
+    }
+  });
+
   it('shows the owner of a table every row and column', async () => {
     const owner: Principal = { name: 'tests', role: 'user', groups: [] };
     const engineOfOwner = await lake.openEngine(owner);

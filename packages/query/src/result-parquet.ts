@@ -35,7 +35,7 @@ export async function writeResultParquet(
 ): Promise<number> {
   // NOTE: the staging table keeps the whole result until COPY. DuckDB spills it
   // to the private folder past its memory limit, so disk, not memory, bounds it.
-  const spillFolder = await mkdtemp(join(tmpdir(), 'carelake-result-'));
+  const spillFolder = await mkdtemp(join(options.limits?.scratchDir ?? tmpdir(), 'carelake-result-'));
   const partialPath = join(
     dirname(path),
     `.${basename(path)}.${randomBytes(6).toString('hex')}.partial`,

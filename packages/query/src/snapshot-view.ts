@@ -19,8 +19,8 @@ import {
 export class PartitionLinks {
   private constructor(private readonly root: string) {}
 
-  static async create(): Promise<PartitionLinks> {
-    return new PartitionLinks(await mkdtemp(join(tmpdir(), 'carelake-query-')));
+  static async create(parentFolder: string = tmpdir()): Promise<PartitionLinks> {
+    return new PartitionLinks(await mkdtemp(join(parentFolder, 'carelake-query-')));
   }
 
   /** Link `target` as a file of one partition of `snapshot`, and return the link's path. */

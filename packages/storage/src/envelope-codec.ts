@@ -68,6 +68,50 @@ export class EnvelopeCodec implements ObjectCodec {
   }
 }
 
+/**
+ * Key rotation for one stored object: the data key is unwrapped under `from` and wrapped under
+ * `to`, and the frames pass through unchanged, so the data is not re-encrypted. An object already
+ * under `to` passes through whole, which lets an interrupted rotation run again.
+ */
+export async function* rewrapEnvelope(
+  stored: AsyncIterable<Uint8Array>,
+  from: KeyProvider,
+  to: KeyProvider,
+  /** Told whether the object was rewrapped or found under `to` already. */
+  onHeader?: (outcome: 'rewrapped' | 'already-rotated') => void,
+): AsyncGenerator<Uint8Array> {
+  const reader = new ByteReader(stored);
+  const magic = await reader.read(MAGIC.length);
+  if (!magic.equals(MAGIC)) throw new EnvelopeError('the object is not an encrypted envelope');
+  const keyIdBytes = await reader.read((await reader.read(2)).readUInt16BE(0));
+  const wrapped = await reader.read((await reader.read(2)).readUInt16BE(0));
+  const keyId = keyIdBytes.toString('utf8');
+
+  if (keyId === to.keyId) {
+    onHeader?.('already-rotated');
+    yield Buffer.concat([MAGIC, uint16(keyIdBytes.length), keyIdBytes, uint16(wrapped.length), wrapped]);
+  } else if (keyId === from.keyId) {
+    const rewrapped = Buffer.from(await to.wrapKey(await from.unwrapKey(wrapped)));
+    const toId = Buffer.from(to.keyId, 'utf8');
+    onHeader?.('rewrapped');
+    yield Buffer.concat([MAGIC, uint16(toId.length), toId, uint16(rewrapped.length), rewrapped]);
+  } else {
+    throw new EnvelopeError(`the object was encrypted under key ${keyId}, neither ${from.keyId} nor ${to.keyId}`);
+  }
+  yield* reader.rest();
+}
+
+/**
+ * The key id in the header of stored bytes, or null when they do not start an envelope, such as
+ * an object written without encryption. Needs the first 260 bytes at most.
+ */
+export function envelopeKeyId(head: Uint8Array): string | null {
+  const bytes = Buffer.from(head);
+  if (bytes.length < MAGIC.length + 2 || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) return null;
+  const length = bytes.readUInt16BE(MAGIC.length);
+  return bytes.subarray(MAGIC.length + 2, MAGIC.length + 2 + length).toString('utf8');
+}
+
 function sealFrame(dataKey: Buffer, index: number, plain: Buffer, isLast: boolean): Buffer {
   const nonce = randomBytes(NONCE_BYTES);
   const cipher = createCipheriv('aes-256-gcm', dataKey, nonce);
@@ -124,6 +168,16 @@ class ByteReader {
     const bytes = this.buffered.subarray(0, count);
     this.buffered = this.buffered.subarray(count);
     return bytes;
+  }
+
+  /** The bytes not read yet, as they come. */
+  async *rest(): AsyncGenerator<Uint8Array> {
+    if (this.buffered.length > 0) yield this.buffered;
+    this.buffered = Buffer.alloc(0);
+    while (await this.pull()) {
+      yield this.buffered;
+      this.buffered = Buffer.alloc(0);
+    }
   }
 
   async atEnd(): Promise<boolean> {

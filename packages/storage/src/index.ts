@@ -8,3 +8,6 @@ export * from './local/local-object-store';
 export * from './s3/s3-object-store';
 export * from './local/key-file-provider';
 export * from './envelope-codec';
+export * from './s3/aws-endpoint';
+export * from './s3/s3-client';
+export * from './local/rotate-keys';

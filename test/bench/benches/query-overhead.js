@@ -12,6 +12,7 @@ const {
   directSql,
 } = require('../query-overhead/analyst-queries');
 const { generateLake } = require('../query-overhead/generate-lake');
+const { encryptLakeCopy, writeBenchConfig } = require('../query-overhead/encrypted-lake');
 const {
   runCarelake,
   runDirect,
@@ -37,18 +38,22 @@ const COLUMNS = [
   'carelake in query',
   'direct in query',
   'ratio in query',
+  'carelake encrypted',
+  'encrypted / plaintext',
   'carelake runs (s)',
+  'encrypted runs (s)',
   'direct runs (s)',
 ];
 
 const seconds = (ms) => (ms / 1000).toFixed(2);
 
 /**
- * Runs each query through both candidates, alternating which goes first, and
- * checks that both print the same CSV. One untimed pass through DuckDB first
- * reads every file once, so that no candidate pays for a cold page cache.
+ * Runs each query through the three candidates (carelake on the plaintext lake, carelake on the
+ * encrypted copy, DuckDB alone), rotating which goes first, and checks that all print the same
+ * CSV. One untimed pass through DuckDB first reads every file once, so that no candidate pays for
+ * a cold page cache.
  */
-async function measure({ queries, lakeRoot, tables, runs, onProgress }) {
+async function measure({ queries, lakes, tables, runs, onProgress }) {
   for (const query of queries) {
     onProgress(`warm-up: ${query.name}`);
     await runDirect({ tables, sql: directSql(query), label: `warm-up ${query.name}` });
@@ -57,32 +62,33 @@ async function measure({ queries, lakeRoot, tables, runs, onProgress }) {
   const timings = new Map(
     queries.map((query) => [
       query.name,
-      { carelake: [], direct: [], carelakeQuery: [], directQuery: [] },
+      { carelake: [], encrypted: [], direct: [], carelakeQuery: [], encryptedQuery: [], directQuery: [] },
     ]),
   );
   for (let run = 1; run <= runs; run += 1) {
     for (const query of queries) {
       onProgress(`run ${run}/${runs}: ${query.name}`);
-      const carelake = () =>
-        runCarelake({ lakeRoot, sql: query.carelake, label: `carelake ${query.name}` });
-      const direct = () =>
-        runDirect({ tables, sql: directSql(query), label: `direct ${query.name}` });
-      const [first, second] = run % 2 === 1 ? [carelake, direct] : [direct, carelake];
-      const firstResult = await first();
-      const secondResult = await second();
-      const [ours, theirs] =
-        run % 2 === 1 ? [firstResult, secondResult] : [secondResult, firstResult];
+      const candidates = [
+        ['carelake', () => runCarelake({ ...lakes.plain, sql: query.carelake, label: `carelake ${query.name}` })],
+        ['encrypted', () => runCarelake({ ...lakes.encrypted, sql: query.carelake, label: `carelake encrypted ${query.name}` })],
+        ['direct', () => runDirect({ tables, sql: directSql(query), label: `direct ${query.name}` })],
+      ];
+      const order = [...candidates.slice(run % 3), ...candidates.slice(0, run % 3)];
+      const results = {};
+      for (const [name, candidate] of order) results[name] = await candidate();
 
-      if (ours.stdout !== theirs.stdout) {
-        throw new Error(
-          `run ${run}, ${query.name}: the outputs differ:\ncarelake:\n${ours.stdout}\nDuckDB:\n${theirs.stdout}`,
-        );
+      for (const name of ['carelake', 'encrypted']) {
+        if (results[name].stdout !== results.direct.stdout) {
+          throw new Error(
+            `run ${run}, ${query.name}: the outputs differ:\n${name}:\n${results[name].stdout}\nDuckDB:\n${results.direct.stdout}`,
+          );
+        }
       }
       const timing = timings.get(query.name);
-      timing.carelake.push(ours.wallMs);
-      timing.direct.push(theirs.wallMs);
-      timing.carelakeQuery.push(ours.queryMs);
-      timing.directQuery.push(theirs.queryMs);
+      for (const name of ['carelake', 'encrypted', 'direct']) {
+        timing[name].push(results[name].wallMs);
+        timing[`${name}Query`].push(results[name].queryMs);
+      }
     }
   }
   return timings;
@@ -100,7 +106,10 @@ function formatRows(queries, timings) {
       `${seconds(median(timing.carelakeQuery))} s`,
       `${seconds(median(timing.directQuery))} s`,
       ratioOf(timing.carelakeQuery, timing.directQuery),
+      `${seconds(median(timing.encrypted))} s`,
+      ratioOf(timing.encrypted, timing.carelake),
       timing.carelake.map(seconds).join(', '),
+      timing.encrypted.map(seconds).join(', '),
       timing.direct.map(seconds).join(', '),
     ];
   });
@@ -109,6 +118,7 @@ function formatRows(queries, timings) {
   const total = (measure) => analyst.reduce((sum, timing) => sum + median(timing[measure]), 0);
   const ratio = total('carelake') / total('direct');
   const queryRatio = total('carelakeQuery') / total('directQuery');
+  const encryptedRatio = total('encrypted') / total('carelake');
   rows.push([
     'analyst set (sum of medians)',
     `${seconds(total('carelake'))} s`,
@@ -117,17 +127,20 @@ function formatRows(queries, timings) {
     `${seconds(total('carelakeQuery'))} s`,
     `${seconds(total('directQuery'))} s`,
     queryRatio.toFixed(2),
+    `${seconds(total('encrypted'))} s`,
+    encryptedRatio.toFixed(2),
+    '',
     '',
     '',
   ]);
-  return { rows, ratio, queryRatio, spread: runSpread(queries, timings) };
+  return { rows, ratio, queryRatio, encryptedRatio, spread: runSpread(queries, timings) };
 }
 
 /** Compute the largest ratio of a query's slowest run to its fastest, over both candidates' wall times. */
 function runSpread(queries, timings) {
   const spreads = queries.flatMap((query) => {
     const timing = timings.get(query.name);
-    return [timing.carelake, timing.direct].map((runs) => Math.max(...runs) / Math.min(...runs));
+    return [timing.carelake, timing.encrypted, timing.direct].map((runs) => Math.max(...runs) / Math.min(...runs));
   });
   return Math.max(...spreads);
 }
@@ -155,18 +168,34 @@ async function run({ rows = DEFAULT_ROWS, runs = DEFAULT_RUNS, onProgress = () =
     });
     const generateSeconds = Math.round((Date.now() - generateStarted) / 1000);
 
+    onProgress('copying the lake and encrypting the copy');
+    const encryptStarted = Date.now();
+    const encryptedObjects = await encryptLakeCopy({
+      source: lakeRoot,
+      target: path.join(tempDir, 'lake-encrypted'),
+      keyFile: path.join(tempDir, 'lake.key'),
+    });
+    const encryptSeconds = Math.round((Date.now() - encryptStarted) / 1000);
+    const lakes = {
+      plain: { lakeRoot, configFile: writeBenchConfig({ file: path.join(tempDir, 'plain.yaml') }) },
+      encrypted: {
+        lakeRoot: path.join(tempDir, 'lake-encrypted'),
+        configFile: writeBenchConfig({ file: path.join(tempDir, 'encrypted.yaml'), keyFile: path.join(tempDir, 'lake.key') }),
+      },
+    };
+
     const tables = generated.map((table) => ({
       name: table.table,
       files: table.files,
       partitionBy: table.partitionBy,
     }));
     const queries = [...ANALYST_QUERIES, FIXED_COST_QUERY];
-    const timings = await measure({ queries, lakeRoot, tables, runs, onProgress });
-    const { rows: resultRows, ratio, queryRatio, spread } = formatRows(queries, timings);
+    const timings = await measure({ queries, lakes, tables, runs, onProgress });
+    const { rows: resultRows, ratio, queryRatio, encryptedRatio, spread } = formatRows(queries, timings);
     onProgress('measuring the time the CLI spends loading modules');
     const requireMs = [];
     for (let run = 1; run <= runs; run += 1) {
-      requireMs.push(await measureCarelakeRequireMs({ lakeRoot, sql: FIXED_COST_QUERY.carelake }));
+      requireMs.push(await measureCarelakeRequireMs({ ...lakes.plain, sql: FIXED_COST_QUERY.carelake }));
     }
 
     const sizes = generated.map(
@@ -176,8 +205,9 @@ async function run({ rows = DEFAULT_ROWS, runs = DEFAULT_RUNS, onProgress = () =
     return {
       input: `A generated lake: ${sizes.join(', ')}. Runs per candidate and query: ${runs}.`,
       settings: [
-        `DuckDB ${packageVersion('@duckdb/node-api')} (@duckdb/node-api) in both candidates, threads ${THREADS}, memory_limit ${MEMORY_LIMIT}.`,
-        'carelake: `node packages/cli/bin/carelake.js --lake LAKE query SQL --as analyst --format csv`, a new process per run: ' +
+        `DuckDB ${packageVersion('@duckdb/node-api')} (@duckdb/node-api) in every candidate, threads ${THREADS}, memory_limit ${MEMORY_LIMIT}.`,
+        'carelake: `node packages/cli/bin/carelake.js --lake LAKE query SQL --as admin --format csv`, a new process per run ' +
+          '(as admin, whom no row filter limits, so that both candidates return the same rows): ' +
           'it loads the configuration, opens the catalog, the audit log and the table store, builds one view per table from its ' +
           'committed snapshot, creates the Trino macros, locks DuckDB down, runs the query, prints CSV and appends an audit event.',
         'DuckDB direct: a new Node.js process per run that creates one view per table over the same files with ' +
@@ -192,6 +222,10 @@ async function run({ rows = DEFAULT_ROWS, runs = DEFAULT_RUNS, onProgress = () =
       columns: COLUMNS,
       rows: resultRows,
       notes: [
+        `carelake encrypted: the same CLI over a copy of the lake whose ${encryptedObjects} objects were encrypted under a key ` +
+          `file (AES-256-GCM envelopes, ${encryptSeconds} s to encrypt). Each query decrypts every file of the tables its ` +
+          'statement names into a private folder on /dev/shm before it runs, and removes them after. Over the analyst ' +
+          `set it took ${encryptedRatio.toFixed(2)} times the plaintext lake's wall time.`,
         `Ratios are carelake's median over DuckDB's. Target: at most ${TARGET_RATIO.toFixed(2)} in wall time over the ` +
           `analyst set; this run: ${ratio.toFixed(2)}, ${ratio <= TARGET_RATIO ? 'met' : 'missed'}. In query time alone: ` +
           `${queryRatio.toFixed(2)}.`,

@@ -60,9 +60,9 @@ async function lastQueryDurationMs(lakeRoot) {
  * to standard output. `queryMs` is the engine's own measure from its audit
  * event: from starting the query to writing the last row.
  */
-async function runCarelake({ lakeRoot, sql, label }) {
+async function runCarelake({ lakeRoot, configFile, sql, label }) {
   const run = await timeProcess({
-    args: [CLI, '--lake', lakeRoot, 'query', sql, '--as', 'analyst', '--format', 'csv'],
+    args: [CLI, '--config', configFile, '--lake', lakeRoot, 'query', sql, '--as', 'admin', '--format', 'csv'],
     env: {
       CARELAKE_QUERY_THREADS: String(THREADS),
       CARELAKE_QUERY_MEMORY_LIMIT: MEMORY_LIMIT,
@@ -77,18 +77,20 @@ async function runCarelake({ lakeRoot, sql, label }) {
  * Run `carelake query` once with a hook that adds up the time spent loading
  * modules, and resolve with that time. Not a timed run: the hook slows loading a little.
  */
-async function measureCarelakeRequireMs({ lakeRoot, sql }) {
+async function measureCarelakeRequireMs({ lakeRoot, configFile, sql }) {
   const run = await timeProcess({
     args: [
       '--require',
       REQUIRE_TIME_HOOK,
       CLI,
+      '--config',
+      configFile,
       '--lake',
       lakeRoot,
       'query',
       sql,
       '--as',
-      'analyst',
+      'admin',
       '--format',
       'csv',
     ],

@@ -67,7 +67,8 @@ export async function runQuery(lake: Lake, sql: string, options: RunQueryOptions
   let engine: DuckDbQueryEngine | undefined;
   try {
     // The engine exposes only what the policies in force grant the principal, reads only the
-    // snapshot files behind that, and releases them on close.
+    // snapshot files behind that, and releases them on close. It prepares only the tables the
+    // statement names, so an encrypted lake decrypts no other table.
     const governance = readGovernanceSnapshot(lake.root);
     engine = await DuckDbQueryEngine.open({
       catalog: lake.catalog,
@@ -76,6 +77,7 @@ export async function runQuery(lake: Lake, sql: string, options: RunQueryOptions
       ...(governance === undefined ? {} : { governance }),
       audit: lake.audit,
       limits: lake.duckdb,
+      prepareOnFirstStatement: true,
     });
     const queryOptions = {
       principal: options.principal,

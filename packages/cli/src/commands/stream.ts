@@ -51,7 +51,7 @@ export async function runStreamPipelineFile(
       principal: RUNNER,
       logger,
     });
-    const keyProvider = streamKeyProviderFor(config, logger);
+    const keyProvider = streamKeyProviderFor(lake, logger);
     return withEndpoint(lake.root, setup, async (endpoint) => {
       const worker = new StreamPipelineWorker({
         setup,
@@ -91,7 +91,7 @@ export async function putStreamFiles(
   const pipeline = loadPipelineFile(file);
   return withLake(config, async (lake) => {
     const setup = streamPublishingSetup({ lake, pipeline, principal: RUNNER, logger });
-    const keyProvider = streamKeyProviderFor(config, logger);
+    const keyProvider = streamKeyProviderFor(lake, logger);
     return withEndpoint(lake.root, setup, async (endpoint) => {
       const publisher = new StreamPublisher({
         setup,

@@ -87,7 +87,7 @@ export interface TempLake {
   /** Write policy files (name to YAML) and apply them, over the datasets of the tables added so far. */
   applyPolicies(files: Record<string, string>): Promise<void>;
   /** Open an engine for a principal (the analyst unless given) under the policies applied, if any. */
-  openEngine(principal?: Principal): Promise<DuckDbQueryEngine>;
+  openEngine(principal?: Principal, options?: { prepareOnFirstStatement?: boolean }): Promise<DuckDbQueryEngine>;
   auditEvents(): Promise<AuditEvent[]>;
   close(): Promise<void>;
 }
@@ -126,7 +126,7 @@ export async function openTempLake(prefix: string): Promise<TempLake> {
       for (const [name, text] of Object.entries(files)) await writeFile(join(folder, name), text);
       applyLocal(root, loadPolicies(folder, { config: PRINCIPALS, datasets: [...datasets.values()] }), { clock });
     },
-    openEngine: (principal = analyst) => {
+    openEngine: (principal = analyst, options = {}) => {
       const governance = readGovernanceSnapshot(root);
       return DuckDbQueryEngine.open({
         catalog,
@@ -135,6 +135,7 @@ export async function openTempLake(prefix: string): Promise<TempLake> {
         ...(governance === undefined ? {} : { governance }),
         audit,
         limits: { threads: 1, memoryLimit: '256MB' },
+        ...options,
       });
     },
     async auditEvents() {

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { link, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { CarelakeError } from '@carelake/core';
 import type { KeyProvider } from '../key-provider';
 
@@ -46,9 +46,20 @@ export class KeyFileProvider implements KeyProvider {
     return new KeyFileProvider(key, `local:${createHash('sha256').update(key).digest('hex').slice(0, 16)}`);
   }
 
-  /** Writes a new random key to a file that must not exist yet, readable by its owner only. */
+  /**
+   * Writes a new random key to a file that must not exist yet, readable by its owner only. The key
+   * is written whole to a temporary file and then linked into place, so a process that starts at
+   * the same moment reads either no file or the complete key, and two creators cannot both win:
+   * the second gets an error with code EEXIST.
+   */
   static async create(path: string): Promise<KeyFileProvider> {
-    await writeFile(path, `${randomBytes(KEY_BYTES).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+    const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+    await writeFile(temporary, `${randomBytes(KEY_BYTES).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+    try {
+      await link(temporary, path);
+    } finally {
+      await unlink(temporary);
+    }
     return KeyFileProvider.open(path);
   }
 

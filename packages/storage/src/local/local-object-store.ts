@@ -85,10 +85,8 @@ export class LocalObjectStore implements ObjectStore {
       hash.update(chunk);
       sizeBytes += chunk.byteLength;
     });
-    // NOTE: only identityCodec exists so far, so objects are stored as plaintext.
-    // The AES-256-GCM envelope codec, with data keys wrapped by a KeyProvider,
-    // plugs in here and in `decoded`. head and list report the stored file size,
-    // which equals the plaintext size only under the identity codec.
+    // head and list report the stored file size, which under an encrypting
+    // codec is larger than the plaintext size this put returns.
     await this.writeObject(key, this.codec.encode(plain), options.ifNoneMatch ?? false, 'put');
     await this.writeTags(key, options.tags ?? {}, 'put');
     return { key, sizeBytes, sha256: hash.digest('hex') };
@@ -169,6 +167,39 @@ export class LocalObjectStore implements ObjectStore {
     validateObjectTags(key, tags, 'putTags');
     if (!(await this.statObject(key, 'putTags'))) throw new ObjectNotFoundError(key, 'putTags');
     await this.writeTags(key, tags, 'putTags');
+  }
+
+  /** The first `length` bytes of an object as stored, not decoded: an envelope's header, for example. */
+  async storedHead(key: string, length: number): Promise<Buffer> {
+    validateObjectKey(key, 'get');
+    let handle: FileHandle | undefined;
+    try {
+      handle = await open(this.objectPath(key), 'r');
+      const head = Buffer.alloc(length);
+      const { bytesRead } = await handle.read(head, 0, length, 0);
+      return head.subarray(0, bytesRead);
+    } catch (error) {
+      throw toReadError(error, key, 'get');
+    } finally {
+      await handle?.close();
+    }
+  }
+
+  /**
+   * Replace an object's stored bytes by `transform` of them, without decoding, as atomically as a
+   * put; its tags stay. Key rotation uses it to rewrap an envelope's data key in place.
+   */
+  async rewriteStored(
+    key: string,
+    transform: (stored: AsyncIterable<Uint8Array>) => AsyncIterable<Uint8Array>,
+  ): Promise<void> {
+    validateObjectKey(key, 'put');
+    const stored = await this.openStored(key, 'put');
+    try {
+      await this.writeObject(key, transform(stored), false, 'put');
+    } finally {
+      stored.destroy();
+    }
   }
 
   /**
