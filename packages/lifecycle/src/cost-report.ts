@@ -88,7 +88,8 @@ export async function buildCostReport(options: CostReportOptions): Promise<CostR
 
 /** Formats the report as plain text lines: one per table, tier and class, then the totals. */
 export function formatCostReport(report: CostReport): string[] {
-  const money = (value: number): string => `${value.toFixed(4)} ${report.currency}`;
+  // A saving of -0.00001 rounds to "-0.0000", which reads as a loss; zero has no sign.
+  const money = (value: number): string => `${(Math.abs(value) < 0.00005 ? 0 : value).toFixed(4)} ${report.currency}`;
   const lines = report.lines.map((line) => `${line.table}  ${line.tier}  ${line.storageClass}  ${line.bytes} bytes  ${money(line.monthlyCost)}/month`);
   return [
     ...lines,

@@ -14,3 +14,4 @@ export * from './local-runner';
 export * from './storage-prices';
 export * from './cost-report';
 export * from './tier-chart';
+export * from './hold-tags';

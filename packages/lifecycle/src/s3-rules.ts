@@ -6,9 +6,10 @@ import type { ResolvedPolicy } from './resolve-policy';
 export const RULE_ID_PREFIX = 'carelake-';
 
 /**
- * Object tag that marks whether an object is under a legal hold. Writers tag every data object
- * `carelake-hold=false`, and placing a hold sets the tag to `true` on the objects it covers.
- * The rules below match only `false`, so S3 never expires a held object.
+ * Object tag that marks whether an object is under a legal hold. The table store tags every data
+ * file `carelake-hold=false` as it writes it on AWS, and placing or releasing a hold retags the
+ * files it covers (`syncHoldTags`). The rules below match only `false`, so S3 never expires a
+ * held object.
  */
 export const HOLD_TAG_KEY = 'carelake-hold';
 export const HOLD_TAG_NOT_HELD = 'false';
@@ -21,9 +22,9 @@ export function lifecycleRuleId(table: string): string {
 
 /**
  * Renders a dataset's policy as one S3 lifecycle rule over the dataset's data prefix, under the
- * lake's key prefix in the bucket (`aws.prefix` of `carelake.yaml`, empty by default).
- * NOTE: the hold tag filter also keeps untagged and held objects from being transitioned, so
- * objects written without the tag stay in STANDARD until they are tagged.
+ * lake's key prefix in the bucket (`aws.prefix` of `carelake.yaml`, empty by default). Held
+ * objects are neither expired nor transitioned, because one rule filters both on the tag.
+ * NOTE: an object written without the tag (by another tool) is never transitioned or expired.
  */
 export function renderLifecycleRule(policy: ResolvedPolicy, lakePrefix = ''): LifecycleRule {
   const { database, table } = parseTableName(policy.table);

@@ -17,6 +17,8 @@ import { HOT_TIER, tierOf } from './tier';
 /** Stores, engine and hooks of the `TableStore` that the partition operations use. */
 export interface PartitionLifecycleContext {
   tierStore(tier: string | undefined): ObjectStore;
+  /** Tags of every data file written, as `TableStoreOptions.dataFileTags`. */
+  dataFileTags?: Record<string, string>;
   /** Names of the configured non-hot tiers. */
   tierNames: readonly string[];
   connection: DuckDBConnection;
@@ -187,6 +189,7 @@ async function writeCompactedFile(
   try {
     const result = await lake.tierStore(request.tier).put(key, createReadStream(localPath), {
       contentType: 'application/vnd.apache.parquet',
+      ...(lake.dataFileTags ? { tags: lake.dataFileTags } : {}),
     });
     const rowCount = subset.files.reduce((sum, file) => sum + file.rowCount, 0);
     return {

@@ -48,6 +48,11 @@ export interface TableStoreOptions {
   tiers?: Record<string, ObjectStore>;
   clock?: Clock;
   duckdb?: DuckDbLimits;
+  /**
+   * Tags put on every data file when it is written, such as the legal hold tag that the bucket's
+   * lifecycle rules filter on, so that no data file is ever untagged.
+   */
+  dataFileTags?: Record<string, string>;
   /** Called at each fault point; tests kill the process there. */
   onFaultPoint?: (point: WriterFaultPoint, table: string) => void | Promise<void>;
 }
@@ -142,6 +147,7 @@ export class TableStore {
   private lifecycleContext(): PartitionLifecycleContext {
     return {
       tierStore: (tier) => this.tierStore(tier),
+      ...(this.options.dataFileTags ? { dataFileTags: this.options.dataFileTags } : {}),
       tierNames: Object.keys(this.options.tiers ?? {}),
       connection: this.duck.connection,
       workDir: this.workDir,
@@ -453,6 +459,7 @@ export class TableStore {
     try {
       const result = await this.options.store.put(key, createReadStream(localPath), {
         contentType: 'application/vnd.apache.parquet',
+        ...(this.options.dataFileTags ? { tags: this.options.dataFileTags } : {}),
       });
       const createdAt = this.clock.now().toISOString();
       return { key, partition, rowCount, sizeBytes: result.sizeBytes, sha256: result.sha256, createdAt };

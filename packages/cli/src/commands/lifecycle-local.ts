@@ -15,6 +15,8 @@ import {
   releaseStoredHold,
   renderTierChartSvg,
   runLocalLifecycle,
+  syncHoldTags,
+  tablesOfHold,
   type LegalHold,
   type LegalHoldScope,
   type LocalLifecycleReport,
@@ -127,7 +129,8 @@ export async function placeHold(config: LoadedConfig, options: PlaceHoldOptions,
           ? { kind: 'partition', table: options.table, partition: options.partition }
           : { kind: 'dataset', table: options.table };
     const hold = await placeStoredHold({ store: lake.store, audit: lake.audit, clock: lake.clock, principal: principal.name }, scope, options.reason);
-    write(`placed legal hold ${hold.id} on ${describeScope(hold.scope)}`);
+    const tagged = await syncHoldTags(tables, tablesOfHold(hold), await readLegalHolds(lake.store));
+    write(`placed legal hold ${hold.id} on ${describeScope(hold.scope)}; ${tagged.changed} data file(s) tagged as held`);
     return hold;
   });
 }
@@ -137,7 +140,9 @@ export async function releaseHold(config: LoadedConfig, id: string, reason: stri
   await withLake(config, async (lake) => {
     await requireAdmin(lake, principal, 'lifecycle.hold.release', id);
     const released = await releaseStoredHold({ store: lake.store, audit: lake.audit, clock: lake.clock, principal: principal.name }, id, reason);
-    write(`released legal hold ${released.id} on ${describeScope(released.scope)}`);
+    // A file another hold still covers stays tagged as held.
+    const tagged = await syncHoldTags(lake.tables, tablesOfHold(released), await readLegalHolds(lake.store));
+    write(`released legal hold ${released.id} on ${describeScope(released.scope)}; ${tagged.changed} data file(s) no longer tagged as held`);
   });
 }
 
