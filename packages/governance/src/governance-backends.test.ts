@@ -63,8 +63,8 @@ describe('the repository policies on both backends', () => {
     // No table is classified deidentified yet, so the researcher's tag grant matches none.
     expect(resolveAccess(stored.policySet, 'researcher').tables).toEqual([]);
     const steward = resolveAccess(stored.policySet, 'steward').tables;
-    expect(steward).toHaveLength(24);
-    expect(steward.some((access) => access.select)).toBe(false);
+    expect(steward).toHaveLength(25);
+    expect(steward.filter((access) => access.select).map((access) => `${access.database}.${access.table}`)).toEqual(['restricted.deid_crosswalk']);
     expect(stored.appliedAt).toBe('2026-03-01T10:00:00.000Z');
   });
 
@@ -115,7 +115,7 @@ describe('the repository policies on both backends', () => {
     });
 
     const entries = sentInputs(aws.mock, BatchGrantPermissionsCommand)[0]?.Entries ?? [];
-    expect(entries).toHaveLength(18);
+    expect(entries).toHaveLength(20);
     const analysts = entries.filter((entry) => entry.Principal?.DataLakePrincipalIdentifier === ANALYSTS_ARN);
     expect(analysts.map((entry) => [entry.Resource?.DataCellsFilter?.TableName ?? entry.Resource?.Database?.Name, entry.Permissions])).toEqual([
       ['clinical', ['DESCRIBE']],

@@ -1,6 +1,10 @@
 // checkPolicies on policy files written to a temp folder and the repository's examples; datasets are in-memory definitions or the repository's files.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { datasetSchema, type DatasetDefinition } from '@carelake/core';
+import { resolveAccess } from '../access/resolve-access';
 import type { PolicyProblem } from '../errors';
-import { loadPolicies } from '../policy/load-policies';
+import { loadPolicies, POLICY_FILE_SUFFIX } from '../policy/load-policies';
 import { POLICIES_FOLDER, repositoryConfig, repositoryDatasets, temporaryFolder } from '../__fixtures__/repository';
 import { SMALL_CONFIG, SMALL_DATASETS } from '../__fixtures__/small-lake';
 import { checkPolicies } from './check-policies';
@@ -8,12 +12,55 @@ import { checkPolicies } from './check-policies';
 const TAGS = 'lfTags:\n  classification: { values: [phi, limited, deidentified, public], fromDatasets: classification }\n  zone: { values: [east, west] }\n';
 const ANALYSTS_NO_PHI = 'groups:\n  analysts: { phiAllowed: false }\n';
 const ANALYSTS_PHI = 'groups:\n  analysts: { phiAllowed: true }\n';
+const ANALYSTS_LIMITED = 'groups:\n  analysts: { phiAllowed: false, limitedAllowed: true }\n';
 const EAST_FILTER = "dataCellsFilters:\n  - { name: east, table: clinical.visits, rows: \"facility = 'EAST'\", columns: { exclude: [postal_code] } }\n";
 
-function problemsOf(text: string): PolicyProblem[] {
+const LIMITED_FIX =
+  'Leave them out (columns.exclude, or excludeClassifications: [limited]) or, for a principal under a data use agreement, set limitedAllowed: true for it under';
+
+/** A table of a limited data set, as de-identification writes it: the table and every column classified limited. */
+const LIMITED_DATA_SET: DatasetDefinition = datasetSchema.parse({
+  table: 'deid_limited.patients',
+  description: 'Limited data set of patients.',
+  classification: 'limited',
+  columns: {
+    patient_key: { type: 'string' },
+    birth_month: { type: 'string', identifier: 'date' },
+    city: { type: 'string', identifier: 'geographic' },
+    postal_code: { type: 'string', identifier: 'geographic' },
+  },
+});
+
+/** A Safe Harbor table with one column classified limited, which a tag grant on deidentified must not reach. */
+const SAFE_HARBOR_PATIENTS: DatasetDefinition = datasetSchema.parse({
+  table: 'deid.patients',
+  description: 'De-identified patients.',
+  classification: 'deidentified',
+  columns: {
+    study_id: { type: 'string' },
+    birth_year: { type: 'int' },
+    visit_month: { type: 'string', classification: 'limited', identifier: 'date' },
+  },
+});
+
+function problemsOf(text: string, datasets: readonly DatasetDefinition[] = SMALL_DATASETS): PolicyProblem[] {
   const { folder, cleanup } = temporaryFolder({ 'p.policy.yaml': text });
   try {
-    return checkPolicies(loadPolicies(folder, { config: SMALL_CONFIG, datasets: SMALL_DATASETS }));
+    return checkPolicies(loadPolicies(folder, { config: SMALL_CONFIG, datasets }));
+  } finally {
+    cleanup();
+  }
+}
+
+/** Load the repository's policy files with `extra` files beside them, over its datasets and the two de-identified tables. */
+function repositoryPoliciesWith(extra: Record<string, string>) {
+  const files: Record<string, string> = { ...extra };
+  for (const name of readdirSync(POLICIES_FOLDER).filter((file) => file.endsWith(POLICY_FILE_SUFFIX))) {
+    files[name] = readFileSync(join(POLICIES_FOLDER, name), 'utf8');
+  }
+  const { folder, cleanup } = temporaryFolder(files);
+  try {
+    return loadPolicies(folder, { config: repositoryConfig(), datasets: [...repositoryDatasets(), LIMITED_DATA_SET, SAFE_HARBOR_PATIENTS] });
   } finally {
     cleanup();
   }
@@ -27,7 +74,7 @@ describe('checkPolicies', () => {
   });
 
   it('finds nothing wrong in a filtered grant without PHI', () => {
-    expect(problemsOf(`${ANALYSTS_NO_PHI}${EAST_FILTER}grants:\n  - { group: analysts, table: clinical.visits, permissions: [select], filters: [east] }\n`)).toEqual([]);
+    expect(problemsOf(`${ANALYSTS_LIMITED}${EAST_FILTER}grants:\n  - { group: analysts, table: clinical.visits, permissions: [select], filters: [east] }\n`)).toEqual([]);
   });
 
   it.each([
@@ -203,7 +250,7 @@ describe('checkPolicies', () => {
 
   it('warns when joined tables show more identifier kinds than either alone', () => {
     const problems = problemsOf(
-      'principals:\n  rita: { phiAllowed: false }\ngrants:\n' +
+      'principals:\n  rita: { phiAllowed: false, limitedAllowed: true }\ngrants:\n' +
         '  - { principal: rita, table: clinical.patients, permissions: [select], columns: { excludeClassifications: [phi] } }\n' +
         '  - { principal: rita, table: clinical.visits, permissions: [select], columns: { exclude: [postal_code] } }\n',
     );
@@ -221,11 +268,167 @@ describe('checkPolicies', () => {
 
   it('does not warn when the tables share no identifier column', () => {
     const problems = problemsOf(
-      'grants:\n' +
+      'principals:\n  rita: { limitedAllowed: true }\ngrants:\n' +
         '  - { principal: rita, table: clinical.patients, permissions: [select], columns: { include: [sex, facility] } }\n' +
         '  - { principal: rita, table: clinical.visits, permissions: [select], columns: { exclude: [postal_code, patient_key] } }\n',
     );
 
     expect(problems).toEqual([]);
+  });
+
+  describe('limited columns', () => {
+    it.each([
+      {
+        case: 'a named table',
+        text: `${ANALYSTS_NO_PHI}grants:\n  - { group: analysts, table: clinical.visits, permissions: [select], columns: { exclude: [postal_code] } }\n`,
+        problems: [
+          {
+            keyPath: 'grants[0].table',
+            message: `group analysts is not marked limitedAllowed but would read 3 limited column(s) of clinical.visits: visit_key, patient_key, admit_date. ${LIMITED_FIX} groups:`,
+          },
+        ],
+      },
+      {
+        case: 'a data cells filter',
+        text: `${ANALYSTS_NO_PHI}${EAST_FILTER}grants:\n  - { group: analysts, table: clinical.visits, permissions: [select], filters: [east] }\n`,
+        problems: [
+          {
+            keyPath: 'grants[0].table',
+            message:
+              'group analysts is not marked limitedAllowed but would read 3 limited column(s) of clinical.visits through data cells filter "east": ' +
+              `visit_key, patient_key, admit_date. ${LIMITED_FIX} groups:`,
+          },
+        ],
+      },
+      {
+        case: 'LF-tags',
+        text: `${TAGS}tagGrants:\n  - { principal: rita, resourceType: table, expression: { classification: limited }, permissions: [select] }\n`,
+        problems: [
+          {
+            keyPath: 'tagGrants[0]',
+            message: `principal rita is not marked limitedAllowed but would read 2 limited column(s) of clinical.patients through LF-tags: patient_key, sex. ${LIMITED_FIX} principals:`,
+          },
+          {
+            keyPath: 'tagGrants[0]',
+            message: `principal rita is not marked limitedAllowed but would read 3 limited column(s) of clinical.visits through LF-tags: visit_key, patient_key, admit_date. ${LIMITED_FIX} principals:`,
+          },
+          {
+            keyPath: 'tagGrants[0]',
+            message: `principal rita is not marked limitedAllowed but would read 4 limited column(s) of deid_limited.patients through LF-tags: patient_key, birth_month, city, postal_code. ${LIMITED_FIX} principals:`,
+          },
+          {
+            keyPath: 'tagGrants[0]',
+            message: `principal rita is not marked limitedAllowed but would read 1 limited column(s) of deid.visits through LF-tags: age_band. ${LIMITED_FIX} principals:`,
+          },
+        ],
+      },
+      {
+        case: 'every table of a limited data set',
+        text: 'principals:\n  rita: { phiAllowed: false }\ngrants:\n  - { principal: rita, table: deid_limited.*, permissions: [select] }\n',
+        problems: [
+          {
+            keyPath: 'grants[0].table',
+            message: `principal rita is not marked limitedAllowed but would read 4 limited column(s) of deid_limited.patients: patient_key, birth_month, city, postal_code. ${LIMITED_FIX} principals:`,
+          },
+        ],
+      },
+    ])('reports a grant through $case', ({ text, problems }) => {
+      // The LF-tag grant also lets rita join patients and visits, which is a warning of its own.
+      const errors = problemsOf(text, [...SMALL_DATASETS, LIMITED_DATA_SET]).filter((problem) => problem.severity === 'error');
+
+      expect(errors).toEqual(
+        problems.map(({ keyPath, message }) => ({ severity: 'error', code: 'limited-not-allowed', file: 'p.policy.yaml', keyPath, message })),
+      );
+    });
+
+    it('reports phi before limited, each column once', () => {
+      const problems = problemsOf(`${ANALYSTS_NO_PHI}grants:\n  - { group: analysts, table: clinical.visits, permissions: [select] }\n`);
+
+      expect(problems.map((problem) => [problem.code, problem.keyPath])).toEqual([
+        ['phi-not-allowed', 'grants[0].table'],
+        ['limited-not-allowed', 'grants[0].table'],
+      ]);
+      expect(problems[0]?.message).toContain('would read 1 phi column(s) of clinical.visits: postal_code.');
+      expect(problems[1]?.message).toContain('would read 3 limited column(s) of clinical.visits: visit_key, patient_key, admit_date.');
+    });
+
+    it.each([
+      { case: 'limitedAllowed', text: `${ANALYSTS_LIMITED}grants:\n  - { group: analysts, table: clinical.visits, permissions: [select], columns: { exclude: [postal_code] } }\n` },
+      { case: 'phiAllowed, which implies it', text: `${ANALYSTS_PHI}grants:\n  - { group: analysts, table: clinical.visits, permissions: [select] }\n` },
+      {
+        case: 'limitedAllowed on the ARN of the grantee',
+        text:
+          'groups:\n  analysts: { limitedAllowed: true, arn: "arn:aws:iam::111122223333:role/analysts" }\ngrants:\n' +
+          '  - { principal: "arn:aws:iam::111122223333:role/analysts", table: clinical.visits, permissions: [select], columns: { exclude: [postal_code] } }\n',
+      },
+      {
+        case: 'limited columns excluded by name',
+        text: `${ANALYSTS_NO_PHI}grants:\n  - { group: analysts, table: clinical.visits, permissions: [select], columns: { exclude: [visit_key, patient_key, admit_date, postal_code] } }\n`,
+      },
+      {
+        case: 'limited columns excluded by classification',
+        text: `${ANALYSTS_NO_PHI}grants:\n  - { group: analysts, table: clinical.visits, permissions: [select], columns: { excludeClassifications: [phi, limited] } }\n`,
+      },
+      { case: 'describe only', text: `${ANALYSTS_NO_PHI}grants:\n  - { group: analysts, table: deid_limited.patients, permissions: [describe] }\n` },
+    ])('accepts a grant with $case', ({ text }) => {
+      expect(problemsOf(text, [...SMALL_DATASETS, LIMITED_DATA_SET])).toEqual([]);
+    });
+
+    it('reports limitedAllowed declared two ways', () => {
+      const { folder, cleanup } = temporaryFolder({
+        'a.policy.yaml': 'groups:\n  analysts: { limitedAllowed: true }\n',
+        'b.policy.yaml': 'groups:\n  analysts: { limitedAllowed: false }\n',
+      });
+      try {
+        const problems = checkPolicies(loadPolicies(folder, { config: SMALL_CONFIG, datasets: SMALL_DATASETS }));
+
+        expect(problems).toEqual([
+          {
+            severity: 'error',
+            code: 'conflicting-principal',
+            file: 'b.policy.yaml',
+            keyPath: 'groups.analysts',
+            message: 'group analysts is also declared in a.policy.yaml groups.analysts with other attributes; declare it once',
+          },
+        ]);
+      } finally {
+        cleanup();
+      }
+    });
+
+    it('takes phiAllowed with and without limitedAllowed as one declaration', () => {
+      const { folder, cleanup } = temporaryFolder({
+        'a.policy.yaml': 'groups:\n  analysts: { phiAllowed: true }\n',
+        'b.policy.yaml': 'groups:\n  analysts: { phiAllowed: true, limitedAllowed: true }\n',
+      });
+      try {
+        expect(checkPolicies(loadPolicies(folder, { config: SMALL_CONFIG, datasets: SMALL_DATASETS }))).toEqual([]);
+      } finally {
+        cleanup();
+      }
+    });
+
+    it('keeps limited columns from the repository researcher', () => {
+      const set = repositoryPoliciesWith({});
+
+      expect(checkPolicies(set)).toEqual([]);
+      const researcher = resolveAccess(set, 'researcher').tables;
+      expect(researcher.map((access) => `${access.database}.${access.table}`)).toEqual(['deid.patients']);
+      expect(researcher[0]?.columns.map((column) => column.name)).toEqual(['study_id', 'birth_year']);
+    });
+
+    it('reports a limited data set granted to the repository researcher', () => {
+      const set = repositoryPoliciesWith({ 'limited-grant.policy.yaml': 'grants:\n  - { principal: researcher, table: deid_limited.*, permissions: [select] }\n' });
+
+      expect(checkPolicies(set)).toEqual([
+        {
+          severity: 'error',
+          code: 'limited-not-allowed',
+          file: 'limited-grant.policy.yaml',
+          keyPath: 'grants[0].table',
+          message: `principal researcher is not marked limitedAllowed but would read 4 limited column(s) of deid_limited.patients: patient_key, birth_month, city, postal_code. ${LIMITED_FIX} principals:`,
+        },
+      ]);
+    });
   });
 });

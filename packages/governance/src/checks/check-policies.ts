@@ -9,8 +9,9 @@ import { checkReferences } from './reference-checks';
 
 /**
  * Check a policy set before anything is applied and return every problem. Errors are unknown
- * names, row filters that do not fit their table, shapes Lake Formation rejects and PHI granted to
- * principals not allowed it. Warnings are combinations that widen a filter or join identifiers.
+ * names, row filters that do not fit their table, shapes Lake Formation rejects, and phi or limited
+ * columns granted to principals not allowed them. Warnings are combinations that widen a filter or
+ * join identifiers.
  */
 export function checkPolicies(policySet: PolicySet): PolicyProblem[] {
   const index = new PolicyIndex(policySet);

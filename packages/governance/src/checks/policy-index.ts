@@ -1,6 +1,6 @@
 import { granteeKeys, principalFromDirectory } from '../access/resolve-access';
 import { qualifiedName, type GovernedTable } from '../policy/governed-table';
-import { granteeKey, type Grantee, type PolicyDataCellsFilter, type PolicySet } from '../policy/policy-set';
+import { granteeKey, type Grantee, type PolicyDataCellsFilter, type PolicyPrincipal, type PolicySet } from '../policy/policy-set';
 
 /** Lookups over a policy set that the checks share. */
 export class PolicyIndex {
@@ -51,9 +51,18 @@ export class PolicyIndex {
 
   /** True when a declaration of the grantee, or of a principal or group with its ARN, sets phiAllowed. */
   phiAllowed(grantee: Grantee): boolean {
+    return this.declarationsOf(grantee).some((declared) => declared.phiAllowed);
+  }
+
+  /** True when a declaration of the grantee, or of a principal or group with its ARN, sets limitedAllowed or phiAllowed. */
+  limitedAllowed(grantee: Grantee): boolean {
+    return this.declarationsOf(grantee).some((declared) => declared.limitedAllowed);
+  }
+
+  private declarationsOf(grantee: Grantee): PolicyPrincipal[] {
     const key = granteeKey(grantee);
-    return this.policySet.principals.some(
-      (declared) => declared.phiAllowed && (granteeKey(declared.grantee) === key || (grantee.kind === 'iam' && declared.arn === grantee.arn)),
+    return this.policySet.principals.filter(
+      (declared) => granteeKey(declared.grantee) === key || (grantee.kind === 'iam' && declared.arn === grantee.arn),
     );
   }
 }

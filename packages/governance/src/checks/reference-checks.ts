@@ -26,7 +26,7 @@ function checkPrincipalDeclarations(index: PolicyIndex, problems: ProblemList): 
     const earlier = first.get(key);
     if (earlier === undefined) {
       first.set(key, declared);
-    } else if (earlier.phiAllowed !== declared.phiAllowed || earlier.arn !== declared.arn) {
+    } else if (earlier.phiAllowed !== declared.phiAllowed || earlier.limitedAllowed !== declared.limitedAllowed || earlier.arn !== declared.arn) {
       problems.error(
         'conflicting-principal',
         declared.source,

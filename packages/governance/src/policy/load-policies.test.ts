@@ -23,7 +23,7 @@ describe('loadPolicies', () => {
     const set = loadPolicies(POLICIES_FOLDER, { config: repositoryConfig(), datasets: repositoryDatasets() });
 
     expect(set.files).toEqual(['analysts.policy.yaml', 'researcher.policy.yaml', 'steward.policy.yaml', 'tags.policy.yaml']);
-    expect(set.tables).toHaveLength(31);
+    expect(set.tables).toHaveLength(32);
     // One filter per clinical table, each parsed into the same tree.
     expect(set.dataCellsFilters).toHaveLength(10);
     expect(set.dataCellsFilters[0]?.rowFilter?.tree).toEqual({
@@ -98,12 +98,30 @@ describe('loadPolicies', () => {
     { case: 'columns without table', text: 'tagAssignments:\n  - { database: clinical, columns: [sex], tags: { zone: a } }\n', keyPath: 'x.policy.yaml tagAssignments[0].columns', message: /needs table/ },
     { case: 'invalid ARN', text: 'principals:\n  "arn:aws:iam::12:role/x": {}\n', keyPath: 'x.policy.yaml principals.arn:aws:iam::12:role/x', message: /IAM role or user ARN/ },
     { case: 'empty column selection', text: 'grants:\n  - { group: analysts, table: clinical.visits, permissions: [select], columns: {} }\n', keyPath: 'x.policy.yaml grants[0].columns', message: /needs include, exclude/ },
+    { case: 'limitedAllowed false with phiAllowed', text: 'groups:\n  analysts: { phiAllowed: true, limitedAllowed: false }\n', keyPath: 'x.policy.yaml groups.analysts.limitedAllowed', message: /must not be false when phiAllowed is true/ },
   ])('rejects $case', ({ text, keyPath, message }) => {
     const error = loadError({ 'x.policy.yaml': text });
 
     expect(error.issues).toHaveLength(1);
     expect(error.issues[0]?.keyPath).toBe(keyPath);
     expect(error.issues[0]?.message).toMatch(message);
+  });
+
+  it.each([
+    { case: 'neither attribute', attributes: '{}', phiAllowed: false, limitedAllowed: false },
+    { case: 'limitedAllowed alone', attributes: '{ limitedAllowed: true }', phiAllowed: false, limitedAllowed: true },
+    { case: 'phiAllowed alone', attributes: '{ phiAllowed: true }', phiAllowed: true, limitedAllowed: true },
+    { case: 'both', attributes: '{ phiAllowed: true, limitedAllowed: true }', phiAllowed: true, limitedAllowed: true },
+  ])('reads data attributes from $case', ({ attributes, phiAllowed, limitedAllowed }) => {
+    const { folder, cleanup } = temporaryFolder({ 'x.policy.yaml': `principals:\n  rita: ${attributes}\n` });
+    try {
+      const [rita] = loadPolicies(folder, { config: SMALL_CONFIG, datasets: SMALL_DATASETS }).principals;
+
+      expect(rita?.phiAllowed).toBe(phiAllowed);
+      expect(rita?.limitedAllowed).toBe(limitedAllowed);
+    } finally {
+      cleanup();
+    }
   });
 
   it('rejects a missing folder', () => {

@@ -17,6 +17,7 @@ import type {
   Grantee,
   PolicyDataCellsFilter,
   PolicyGrant,
+  PolicyPrincipal,
   PolicySet,
   PolicySource,
   PolicyTagAssignment,
@@ -96,10 +97,10 @@ function addFile(set: PolicySet, file: string, policy: PolicyFile): void {
 
   for (const [name, attributes] of Object.entries(policy.principals)) {
     const grantee: Grantee = IAM_ARN.test(name) ? { kind: 'iam', arn: name } : { kind: 'principal', name };
-    set.principals.push({ grantee, phiAllowed: attributes.phiAllowed, ...optional('arn', attributes.arn), source: at('principals', name) });
+    set.principals.push({ grantee, ...dataAttributes(attributes), ...optional('arn', attributes.arn), source: at('principals', name) });
   }
   for (const [name, attributes] of Object.entries(policy.groups)) {
-    set.principals.push({ grantee: { kind: 'group', name }, phiAllowed: attributes.phiAllowed, ...optional('arn', attributes.arn), source: at('groups', name) });
+    set.principals.push({ grantee: { kind: 'group', name }, ...dataAttributes(attributes), ...optional('arn', attributes.arn), source: at('groups', name) });
   }
 
   for (const [key, tag] of Object.entries(policy.lfTags)) {
@@ -158,6 +159,11 @@ function addFile(set: PolicySet, file: string, policy: PolicyFile): void {
       source: at('tagGrants', index),
     });
   });
+}
+
+/** Return what a principal or group may be granted; phiAllowed implies limitedAllowed, since PHI tells more than a limited data set. */
+function dataAttributes(attributes: PolicyFile['principals'][string]): Pick<PolicyPrincipal, 'phiAllowed' | 'limitedAllowed'> {
+  return { phiAllowed: attributes.phiAllowed, limitedAllowed: attributes.phiAllowed || attributes.limitedAllowed === true };
 }
 
 /** Tag every table with its classification, and each column whose classification differs, since columns inherit the table's. */

@@ -76,11 +76,25 @@ const attributesSchema = z
   .object({
     /** May be granted columns classified phi. */
     phiAllowed: z.boolean().default(false),
+    /**
+     * May be granted columns classified limited (a HIPAA limited data set: dates, places and ages
+     * without direct identifiers), as under a data use agreement. Left out, it follows phiAllowed.
+     */
+    limitedAllowed: z.boolean().optional(),
     /** The IAM role or user that stands for this principal or group on AWS. */
     arn: iamArn.optional(),
     description: z.string().optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((attributes, context) => {
+    if (attributes.phiAllowed && attributes.limitedAllowed === false) {
+      context.addIssue({
+        code: 'custom',
+        path: ['limitedAllowed'],
+        message: 'must not be false when phiAllowed is true: a principal that may read phi may read limited columns; remove limitedAllowed',
+      });
+    }
+  });
 
 const grantee = {
   principal: principalName.optional(),

@@ -45,6 +45,8 @@ export type Grantee = { kind: 'principal'; name: string } | { kind: 'group'; nam
 export interface PolicyPrincipal {
   grantee: Grantee;
   phiAllowed: boolean;
+  /** True when the file sets limitedAllowed or phiAllowed, which implies it. */
+  limitedAllowed: boolean;
   arn?: string;
   source: PolicySource;
 }
