@@ -65,6 +65,10 @@ const ROWS = [
  */
 const POLICIES = {
   'analysts.policy.yaml': `
+groups:
+  analysts: { limitedAllowed: true }
+principals:
+  auditor: { limitedAllowed: true }
 dataCellsFilters:
   - name: north
     table: clinical.ward_visits

@@ -53,6 +53,8 @@ const FACILITIES = Array.from({ length: 40 }, (_, index) => `'F${String(index).p
 const FILTERED = policySet({
   'tags.policy.yaml': TAGS,
   'analysts.policy.yaml': `
+groups:
+  analysts: { limitedAllowed: true }
 dataCellsFilters:
   - name: north
     table: clinical.visits
