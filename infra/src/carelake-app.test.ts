@@ -4,13 +4,16 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
+import type { Policy } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
 import { loadInfraInputs } from './app-inputs';
 import { buildCarelakeApp, type CarelakeStacks } from './carelake-app';
 import { readInfraContext } from './context-values';
-import { STAR_ONLY_ACTIONS } from './constructs/runner-policy';
+import { STAR_ONLY_ACTIONS, runnerPolicyStatements } from './constructs/runner-policy';
 import { bundleRunners } from './runner-bundle';
 
 const repositoryRoot = resolve(__dirname, '../..');
@@ -39,6 +42,17 @@ afterAll(() => {
 });
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
+
+/** Render each `Fn::Join` of a resolved value as one string, with `Ref`s as `${name}`, so that ARNs read as text. */
+function renderArns(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(renderArns);
+  if (value === null || typeof value !== 'object') return value;
+  const object = value as Record<string, unknown>;
+  if ('Ref' in object) return `\${${String(object['Ref'])}}`;
+  const join = object['Fn::Join'] as [string, unknown[]] | undefined;
+  if (join) return join[1].map(renderArns).join(join[0]);
+  return Object.fromEntries(Object.entries(object).map(([key, entry]) => [key, renderArns(entry)]));
+}
 const resourcesOf = (template: Template, type: string): Resource[] => Object.values(template.findResources(type)) as Resource[];
 
 describe('cdk-nag', () => {
@@ -135,6 +149,50 @@ describe('runners', () => {
       }
     }
     expect(offending).toEqual([]);
+  });
+
+  it('lets each runner list and write only its own audit prefix', () => {
+    const auditBucketArn = 'arn:${AWS::Partition}:s3:::example-carelake-lake-audit';
+    expect(stacks.runners.runners.size).toBeGreaterThan(0);
+    for (const [name, runner] of stacks.runners.runners) {
+      const policy = runner.node.findChild('Policy') as Policy;
+      const { Statement } = stacks.runners.resolve(policy.document.toJSON()) as { Statement: unknown[] };
+      const onAuditBucket = Statement.map(renderArns).filter((statement) => JSON.stringify(statement).includes(auditBucketArn));
+
+      expect(onAuditBucket).toEqual([
+        {
+          Sid: 'ListOwnAuditPrefix',
+          Effect: 'Allow',
+          Action: 's3:ListBucket',
+          Resource: auditBucketArn,
+          Condition: { StringLike: { 's3:prefix': [`_audit/pipelines/${name}/*`] } },
+        },
+        {
+          Sid: 'MirrorAuditChain',
+          Effect: 'Allow',
+          Action: ['s3:PutObject', 's3:PutObjectRetention'],
+          Resource: `${auditBucketArn}/_audit/pipelines/${name}/*`,
+        },
+      ]);
+    }
+  });
+
+  it.each([
+    { case: 'bucket root', lakePrefix: '', auditPrefix: '_audit/pipelines/adt/' },
+    { case: 'lake prefix', lakePrefix: 'east', auditPrefix: 'east/_audit/pipelines/adt/' },
+  ])('scopes the audit prefix at $case', ({ lakePrefix, auditPrefix }) => {
+    const stack = new Stack(new App(), 'PolicyUnderTest', { env: { account: '123456789012', region: 'us-east-1' } });
+    const statements = runnerPolicyStatements(stack, {
+      pipeline: { name: 'adt', outputs: ['clinical.patients'] },
+      lakeBucket: Bucket.fromBucketName(stack, 'Lake', 'lake-bucket'),
+      lakePrefix,
+      lakeKey: Key.fromKeyArn(stack, 'LakeKey', 'arn:aws:kms:us-east-1:123456789012:key/example'),
+      auditBucket: Bucket.fromBucketName(stack, 'Audit', 'lake-bucket-audit'),
+    }).map((statement) => renderArns(stack.resolve(statement.toStatementJson())));
+    const bySid = new Map(statements.map((statement) => [(statement as { Sid: string }).Sid, statement]));
+
+    expect(bySid.get('ListOwnAuditPrefix')).toMatchObject({ Condition: { StringLike: { 's3:prefix': [`${auditPrefix}*`] } } });
+    expect(bySid.get('MirrorAuditChain')).toMatchObject({ Resource: `arn:\${AWS::Partition}:s3:::lake-bucket-audit/${auditPrefix}*` });
   });
 
   it('reaches AWS services through VPC endpoints', () => {

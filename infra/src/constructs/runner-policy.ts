@@ -4,6 +4,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { parseTableName } from '@carelake/core';
+import { pipelineAuditMirrorPrefix } from '@carelake/pipeline';
 import { pipelineWritePrefixes, sharedReadPrefixes } from '../lake-prefixes';
 
 /**
@@ -28,13 +29,14 @@ export interface RunnerPolicyProps {
 }
 
 /**
- * Build the statements of a runner's policy: S3 objects under the pipeline's own prefixes only,
- * the lake key, the Glue database and tables it writes, and the actions of STAR_ONLY_ACTIONS.
+ * Build the statements of a runner's policy: S3 objects under the pipeline's own prefixes only
+ * (its lake prefixes and its prefix of the audit bucket), the lake key, the Glue database and tables it writes, and the actions of STAR_ONLY_ACTIONS.
  */
 export function runnerPolicyStatements(scope: Construct, props: RunnerPolicyProps): PolicyStatement[] {
   const { partition, region, account } = Stack.of(scope);
   const writePrefixes = pipelineWritePrefixes(props.lakePrefix, props.pipeline);
   const readPrefixes = sharedReadPrefixes(props.lakePrefix);
+  const auditPrefix = pipelineAuditMirrorPrefix(props.lakePrefix, props.pipeline.name);
   const glueArn = (resource: string): string => `arn:${partition}:glue:${region}:${account}:${resource}`;
   const tables = props.pipeline.outputs.flatMap((output) => [output, `${output}_current`]).map(parseTableName);
   const databases = [...new Set(tables.map((table) => table.database))];
@@ -56,10 +58,19 @@ export function runnerPolicyStatements(scope: Construct, props: RunnerPolicyProp
       resources: [props.lakeBucket.bucketArn],
       conditions: { StringLike: { 's3:prefix': [...writePrefixes, ...readPrefixes].map((prefix) => `${prefix}*`) } },
     }),
+    // The audit mirror lists its prefix to find what is copied, then puts chunks that set an Object
+    // Lock retention date, which needs s3:PutObjectRetention besides s3:PutObject. It reads nothing back.
+    // NOTE: not yet tried against AWS; the mirror's AccessDenied hint names both actions.
+    new PolicyStatement({
+      sid: 'ListOwnAuditPrefix',
+      actions: ['s3:ListBucket'],
+      resources: [props.auditBucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${auditPrefix}*`] } },
+    }),
     new PolicyStatement({
       sid: 'MirrorAuditChain',
-      actions: ['s3:PutObject', 's3:PutObjectRetention', 's3:GetObject'],
-      resources: [props.auditBucket.arnForObjects(`${props.pipeline.name}/*`)],
+      actions: ['s3:PutObject', 's3:PutObjectRetention'],
+      resources: [props.auditBucket.arnForObjects(`${auditPrefix}*`)],
     }),
     new PolicyStatement({
       sid: 'UseLakeKey',

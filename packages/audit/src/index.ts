@@ -26,3 +26,10 @@ export type { AuditMirrorResult, S3AuditMirrorOptions } from './mirror/s3-audit-
 export { readMirroredAuditEvents } from './mirror/read-mirror';
 export type { AuditMirrorLocation } from './mirror/read-mirror';
 export { MAX_CHUNK_RECORDS } from './mirror/mirror-chain';
+export { readLakeMirroredAuditEvents } from './mirror/read-mirror';
+export type { LakeAuditMirror } from './mirror/read-mirror';
+export {
+  auditMirrorRoot,
+  cliAuditMirrorPrefix,
+  pipelineAuditMirrorPrefix,
+} from './mirror/writer-prefixes';

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DICTIONARY_FORMATS, type DictionaryFormat } from '@carelake/catalog';
 import { describeError, resolvePrincipal } from '@carelake/core';
-import { cliLogger, loadCliConfig, withLake, type GlobalOptions } from './context';
+import { ANY_BACKEND, cliLogger, loadCliConfig, withLake, type GlobalOptions } from './context';
 import { loadAuditConfig, mirrorAudit, queryAudit, verifyAudit } from './commands/audit';
 import { inferDatasetDraft } from './commands/catalog-infer';
 import { createKeyFile, rotateLakeKey } from './commands/keys';
@@ -24,7 +24,8 @@ import { listenMllp } from './commands/mllp-listen';
 import { applyGrants, checkGrants, planGrants, showGrants, type PolicySources } from './commands/grants';
 import { formatRunSummary, runPipelineFile } from './commands/pipeline-run';
 import { formatStreamPutSummary, formatStreamRunSummary, putStreamFiles, runStreamPipelineFile } from './commands/stream';
-import { checkQueryOutput, interruptionExitCode, runQuery } from './commands/query';
+import { checkQueryOutput, interruptionExitCode } from './commands/query';
+import { AS_IGNORED_ON_AWS, IAM_CALLER, runLakeQuery } from './commands/query-athena';
 import { refreshVocabularyCommand, writeVocabularyStatus } from './commands/vocab';
 import { OUTPUT_FORMATS, type OutputFormat } from './output-format';
 import { addLifecycleCommands } from './commands/lifecycle-command';
@@ -143,22 +144,24 @@ program
   .command('query [sql]')
   .description(
     'Run one SELECT over the tables granted to a principal, as the policies in force allow (see carelake grants). ' +
-      'Trino (Athena) functions are translated; see docs/guides/query.md.',
+      'Trino (Athena) functions are translated; see docs/guides/query.md. On the aws backend the query runs in Athena ' +
+      'as your IAM identity (see docs/guides/query-athena.md).',
   )
-  .option('--as <principal>', 'principal to run as, reading only its grants (default: CARELAKE_PRINCIPAL or defaults.principal)')
+  .option('--as <principal>', 'principal to run as, reading only its grants (default: CARELAKE_PRINCIPAL or defaults.principal); no effect on the aws backend')
   .addOption(new Option('-f, --format <format>', 'output format; parquet and arrow (IPC stream) need --out').choices([...OUTPUT_FORMATS]).default('table'))
   .option('--out <file>', 'write the result to this file, replaced only when complete, instead of standard output')
   .option('--limit <rows>', 'stop after this many rows', positiveInteger)
   .option('--timeout <seconds>', 'stop the query after this many seconds, output included, and exit with code 124', positiveSeconds)
   .option('--saved <name>', 'run a saved query (see carelake catalog queries) instead of SQL given here')
   .action(async (sqlArgument: string | undefined, options: { as?: string; format: OutputFormat; out?: string; limit?: number; timeout?: number; saved?: string }) => {
-    const config = loadCliConfig(globals());
-    const principal = resolvePrincipal(config, options.as);
+    const config = loadCliConfig(globals(), { backends: ANY_BACKEND });
+    if (config.backend === 'aws' && options.as !== undefined) process.stderr.write(`${AS_IGNORED_ON_AWS}\n`);
+    const principal = config.backend === 'aws' ? IAM_CALLER : resolvePrincipal(config, options.as);
     const sql = await querySqlOf(config, sqlArgument, options.saved);
     await checkQueryOutput(options);
     try {
       await withLake(config, (lake) =>
-        runQuery(lake, sql, {
+        runLakeQuery(config, lake, sql, {
           principal,
           format: options.format,
           write: writeWithBackPressure,
@@ -181,32 +184,32 @@ catalog
   .description('Register *.dataset.yaml files: check them all first, then create or update their tables.')
   .option('--as <principal>', 'principal to register as (default: CARELAKE_PRINCIPAL or defaults.principal)')
   .action(async (files: string[], options: { as?: string }) => {
-    const config = loadCliConfig(globals());
+    const config = loadCliConfig(globals(), { backends: ANY_BACKEND });
     await registerCatalogFiles(config, files, resolvePrincipal(config, options.as), write);
   });
 catalog
   .command('describe <table>')
   .description('Show a table: steward metadata, partitions and columns.')
   .action(async (table: string) => {
-    await describeCatalogTable(loadCliConfig(globals()), table, write);
+    await describeCatalogTable(loadCliConfig(globals(), { backends: ANY_BACKEND }), table, write);
   });
 catalog
   .command('list [database]')
   .description('List the registered tables, of one database or of all.')
   .action(async (database: string | undefined) => {
-    await listCatalogTables(loadCliConfig(globals()), database, write);
+    await listCatalogTables(loadCliConfig(globals(), { backends: ANY_BACKEND }), database, write);
   });
 catalog
   .command('search <words...>')
   .description('Find tables by words in names, descriptions, tags and columns.')
   .action(async (words: string[]) => {
-    await searchCatalog(loadCliConfig(globals()), words, write);
+    await searchCatalog(loadCliConfig(globals(), { backends: ANY_BACKEND }), words, write);
   });
 catalog
   .command('diff <file>')
   .description('Show how the catalog differs from a dataset file; exits 1 when it does.')
   .action(async (file: string) => {
-    process.exitCode = await diffCatalogFile(loadCliConfig(globals()), file, write);
+    process.exitCode = await diffCatalogFile(loadCliConfig(globals(), { backends: ANY_BACKEND }), file, write);
   });
 catalog
   .command('export')
@@ -215,13 +218,14 @@ catalog
   .option('--out <file>', 'file to write instead of standard output')
   .option('--database <name>', 'only the tables of this database')
   .action(async (options: { format: DictionaryFormat; out?: string; database?: string }) => {
-    await exportCatalog(loadCliConfig(globals()), options, write);
+    await exportCatalog(loadCliConfig(globals(), { backends: ANY_BACKEND }), options, write);
   });
 catalog
   .command('history <table>')
   .description("Show a table's catalog changes from the audit log.")
   .action(async (table: string) => {
-    await writeCatalogHistory(loadCliConfig(globals()), table, write);
+    const hint = 'On the aws backend, run carelake audit query --table TABLE --action catalog.table.update (and catalog.table.create).';
+    await writeCatalogHistory(loadCliConfig(globals(), { hint }), table, write);
   });
 catalog
   .command('infer <folder>')
@@ -287,26 +291,25 @@ const policyOptions = (command: Command): Command =>
 policyOptions(grants.command('check'))
   .description('Check the policy files against the datasets, the registered tables and carelake.yaml; exits 1 on an error.')
   .action(async (options: PolicySources) => {
-    process.exitCode = await checkGrants(loadCliConfig(globals()), options, write);
+    process.exitCode = await checkGrants(loadCliConfig(globals(), { backends: ANY_BACKEND }), options, write);
   });
 policyOptions(grants.command('plan'))
-  .description('Show how the policy files differ from the policies in force in the lake.')
+  .description('Show how the policy files differ from the policies in force in the lake, or in Lake Formation on the aws backend.')
   .action(async (options: PolicySources) => {
-    await planGrants(loadCliConfig(globals()), options, write);
+    await planGrants(loadCliConfig(globals(), { backends: ANY_BACKEND }), options, write);
   });
 policyOptions(grants.command('apply'))
-  .description('Check the policy files and put them in force; queries enforce them from then on. Needs an admin.')
-  .option('--as <principal>', 'principal to apply as (default: CARELAKE_PRINCIPAL or defaults.principal)')
+  .description('Check the policy files and put them in force (in Lake Formation on the aws backend); queries enforce them from then on. Needs an admin.')
+  .option('--as <principal>', 'principal of carelake.yaml to apply as, which must be an admin (default: CARELAKE_PRINCIPAL or defaults.principal)')
   .action(async (options: PolicySources & { as?: string }) => {
-    const config = loadCliConfig(globals());
+    const config = loadCliConfig(globals(), { backends: ANY_BACKEND });
     await applyGrants(config, options, resolvePrincipal(config, options.as), write);
   });
-grants
-  .command('show')
+policyOptions(grants.command('show'))
   .description('Show what a principal may read under the policies in force: tables, columns, row filters and the grants behind them.')
   .requiredOption('--principal <name>', 'principal of carelake.yaml to describe')
-  .action(async (options: { principal: string }) => {
-    await showGrants(loadCliConfig(globals()), options.principal, write);
+  .action(async (options: PolicySources & { principal: string }) => {
+    await showGrants(loadCliConfig(globals(), { backends: ANY_BACKEND }), options.principal, write, options);
   });
 
 const audit = program.command('audit').description('Inspect the audit log.');

@@ -43,6 +43,18 @@ const awsSchema = z
     auditBucket: z.string().min(3).optional(),
     /** Days each mirrored audit chunk stays locked; `carelake audit mirror` uses 2190 (six years) when absent. */
     auditRetentionDays: z.number().int().min(1).optional(),
+    /** Athena settings of `carelake query` on the aws backend. */
+    athena: z
+      .object({
+        /** Workgroup every query runs in; the CDK app in infra/ creates `carelake`. */
+        workgroup: z.string().min(1).default('carelake'),
+        /** Glue database for table names without a database; `clinical` when absent. */
+        database: z.string().min(1).optional(),
+        /** S3 URI of the result files, used only when the workgroup does not enforce its own. */
+        outputLocation: z.string().regex(/^s3:\/\/[^/]+/, 'must be an S3 URI such as s3://bucket/athena-results/').optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

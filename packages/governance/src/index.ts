@@ -24,3 +24,4 @@ export { applyLakeFormationPlan, filterData, MAX_TAG_VALUES_PER_CALL, type Apply
 export { sendPermissionBatches, MAX_BATCH_PERMISSION_ENTRIES } from './lakeformation/batch-permissions';
 export { toLakeResource, fromLakeResource, IAM_ALLOWED_PRINCIPALS } from './lakeformation/lake-formation-resources';
 export { RETRYABLE_ERROR_CODES, type LakeFormationRetryOptions } from './lakeformation/lake-formation-retry';
+export { createLakeFormationClient } from './lakeformation/lake-formation-client';

@@ -1,4 +1,5 @@
 import { ConfigError, type ConfigIssue, type LoadedConfig } from '@carelake/core';
+import { checkAwsEndpoint } from '@carelake/storage';
 
 /**
  * Days a mirrored audit chunk stays locked when `aws.auditRetentionDays` is absent: six years,
@@ -22,8 +23,9 @@ export interface AwsLakeSettings {
 }
 
 /**
- * Check the configuration of an aws-backend lake, reporting every problem at once.
- * @throws ConfigError naming `aws`, `aws.auditBucket` or `keys.provider`.
+ * Check the configuration of an aws-backend lake, reporting every problem at once. `aws.endpoint`
+ * goes through the shared TLS check (`checkAwsEndpoint`) here, before any client is built.
+ * @throws ConfigError naming `aws`, `aws.auditBucket`, `aws.endpoint` or `keys.provider`.
  */
 export function checkAwsLakeConfig(config: LoadedConfig): AwsLakeSettings {
   const issues: ConfigIssue[] = [];
@@ -36,6 +38,7 @@ export function checkAwsLakeConfig(config: LoadedConfig): AwsLakeSettings {
       message: 'is required on the aws backend: the bucket with S3 Object Lock that keeps the audit chain',
     });
   }
+  if (aws?.endpoint !== undefined) issues.push(...endpointIssues(aws.endpoint));
   if (config.keys.provider !== 'kms') {
     issues.push({
       keyPath: 'keys.provider',
@@ -58,4 +61,15 @@ export function checkAwsLakeConfig(config: LoadedConfig): AwsLakeSettings {
     auditBucket: aws.auditBucket,
     auditRetentionDays: aws.auditRetentionDays ?? DEFAULT_AUDIT_RETENTION_DAYS,
   };
+}
+
+/** Problems of an endpoint override, as `checkAwsEndpoint` reports them; none for a valid one. */
+function endpointIssues(endpoint: string): ConfigIssue[] {
+  try {
+    checkAwsEndpoint(endpoint, 'aws.endpoint');
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return [...error.issues];
+    throw error;
+  }
 }

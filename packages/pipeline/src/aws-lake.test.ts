@@ -122,6 +122,14 @@ describe('openAwsLake', () => {
     expect(lakeKeys().some((key) => key.startsWith('lake/raw/raw/eligibility/') && key.endsWith('.parquet'))).toBe(true);
   });
 
+  it('tags every data file as not held', async () => {
+    await runEligibility();
+
+    const dataFiles = [...(s3.buckets.get(LAKE_BUCKET)?.entries() ?? [])].filter(([key]) => key.endsWith('.parquet'));
+    expect(dataFiles.length).toBeGreaterThanOrEqual(1);
+    for (const [key, object] of dataFiles) expect({ key, tags: object.tags }).toEqual({ key, tags: { 'carelake-hold': 'false' } });
+  });
+
   it('writes commit file with If-None-Match', async () => {
     await runEligibility();
 
@@ -146,7 +154,7 @@ describe('openAwsLake', () => {
   it('mirrors audit segment with Object Lock at close', async () => {
     await runEligibility();
 
-    const segmentKeys = auditKeys().filter((key) => key.startsWith('lake/_audit/segments/'));
+    const segmentKeys = auditKeys().filter((key) => key.startsWith('lake/_audit/cli/segments/'));
     expect(segmentKeys).toHaveLength(1);
     const chunk = s3.buckets.get(AUDIT_BUCKET)?.get(segmentKeys[0] ?? '');
     expect(chunk?.input).toMatchObject({
@@ -180,13 +188,43 @@ describe('openAwsLake', () => {
       await lake.close();
     }
 
-    const segmentKeys = auditKeys().filter((key) => key.startsWith('lake/_audit/segments/'));
+    const segmentKeys = auditKeys().filter((key) => key.startsWith('lake/_audit/cli/segments/'));
     expect(segmentKeys).toHaveLength(2);
     const resources = segmentKeys.map((key) => {
       const event = JSON.parse(s3.buckets.get(AUDIT_BUCKET)?.get(key)?.body.toString('utf8') ?? '{}') as { resources: string[] };
       return event.resources[0];
     });
     expect(resources.sort()).toEqual(['first', 'second']);
+  });
+
+  it('mirrors index records of every run', async () => {
+    for (const run of ['first', 'second']) {
+      const lake = await openAwsLake(awsConfig(), { clock, scratchParent });
+      await lake.audit.append({ principal: 'runner', action: 'pipeline.run', resources: [run], outcome: 'success' });
+      await lake.close();
+    }
+
+    // Each run's own index chain (its segment's open and close records) gets a folder of its own.
+    const indexKeys = auditKeys().filter((key) => key.startsWith('lake/_audit/cli/index/'));
+    const segmentIds = auditKeys()
+      .filter((key) => key.startsWith('lake/_audit/cli/segments/'))
+      .map((key) => key.split('/')[4]);
+    expect(indexKeys).toHaveLength(2);
+    expect(indexKeys).toEqual(segmentIds.map((id) => `lake/_audit/cli/index/${id}/000000000000-000000000001.jsonl`));
+  });
+
+  it('never gives aws.endpoint to Glue', async () => {
+    const endpoint = 'http://127.0.0.1:9';
+    const lake = await openAwsLake(awsConfig({ aws: { region: 'eu-west-1', bucket: LAKE_BUCKET, prefix: 'lake', endpoint, forcePathStyle: true, auditBucket: AUDIT_BUCKET } }), { clock, scratchParent });
+    try {
+      await lake.catalog.getTable('raw', 'eligibility');
+    } finally {
+      await lake.close();
+    }
+
+    const glueClient = glueMock.call(0).thisValue as GlueClient;
+    expect(glueClient.config.endpoint).toBeUndefined();
+    expect(await glueClient.config.region()).toBe('eu-west-1');
   });
 
   it('fails close and keeps events when mirror fails', async () => {
@@ -233,6 +271,17 @@ describe('openAwsLake', () => {
       case: 'plain-http remote endpoint',
       overrides: { aws: { region: 'eu-west-1', bucket: LAKE_BUCKET, prefix: '', endpoint: 'http://s3.example.com', forcePathStyle: false, auditBucket: AUDIT_BUCKET } },
       issues: [{ keyPath: 'aws.endpoint', message: expect.stringContaining('uses plain http:// to s3.example.com') }],
+    },
+    {
+      case: 'plain-http endpoint and file keys',
+      overrides: {
+        keys: { provider: 'file' as const, path: '/keys/lake.key', createIfMissing: false },
+        aws: { region: 'eu-west-1', bucket: LAKE_BUCKET, prefix: '', endpoint: 'http://s3.example.com', forcePathStyle: false, auditBucket: AUDIT_BUCKET },
+      },
+      issues: [
+        { keyPath: 'aws.endpoint', message: expect.stringContaining('uses plain http:// to s3.example.com') },
+        { keyPath: 'keys.provider', message: expect.stringContaining('is "file"') },
+      ],
     },
   ])('rejects $case before creating anything', async ({ overrides, issues }) => {
     const error = await openLake(awsConfig(overrides), { clock, scratchParent }).catch((caught: unknown) => caught);

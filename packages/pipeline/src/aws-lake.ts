@@ -1,10 +1,11 @@
 import { tmpdir } from 'node:os';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { systemClock, type LoadedConfig } from '@carelake/core';
-import type { AuditMirrorResult } from '@carelake/audit';
+import { cliAuditMirrorPrefix, type AuditMirrorResult } from '@carelake/audit';
 import { GlueCatalog } from '@carelake/catalog';
 import { S3ObjectStore, createS3Client } from '@carelake/storage';
 import { TableStore, type DuckDbLimits } from '@carelake/tables';
+import { HOLD_TAG_KEY, HOLD_TAG_NOT_HELD } from '@carelake/lifecycle';
 import { checkAwsLakeConfig } from './aws-lake-config';
 import { openLocalLake, type Lake, type OpenLakeOptions } from './lake';
 import { MirroredAuditLog } from './mirrored-audit-log';
@@ -18,8 +19,9 @@ export interface OpenAwsLakeOptions extends OpenLakeOptions {
    */
   scratchParent?: string;
   /**
-   * Key prefix of the audit mirror inside `aws.auditBucket`; `<aws.prefix>_audit/` by default,
-   * where `carelake audit mirror` and `carelake audit query` look.
+   * Key prefix of the audit mirror inside `aws.auditBucket`: the CLI's, `<aws.prefix>_audit/cli/`,
+   * by default. A deployed runner passes its pipeline's (`pipelineAuditMirrorPrefix`).
+   * `carelake audit query` reads both.
    */
   auditMirrorPrefix?: string;
 }
@@ -49,13 +51,13 @@ export async function openLake(config: LoadedConfig, options: OpenAwsLakeOptions
  */
 export async function openAwsLake(config: LoadedConfig, options: OpenAwsLakeOptions = {}): Promise<AwsLake> {
   const settings = checkAwsLakeConfig(config);
-  // Rejects a plain-http endpoint on another host than the loopback, before anything is created.
+  // checkAwsLakeConfig has checked aws.endpoint, and createS3Client checks it again.
   const s3 = createS3Client({
     region: settings.region,
     ...(settings.endpoint !== undefined ? { endpoint: settings.endpoint } : {}),
     forcePathStyle: settings.forcePathStyle,
   });
-  // NOTE: aws.endpoint overrides S3 only, so Glue is reached at the region's endpoint over TLS.
+  // aws.endpoint names an S3 endpoint, so Glue never gets it and is reached at the region's own HTTPS endpoint.
   const glue = new GlueClient({ region: settings.region });
   const clock = options.clock ?? systemClock;
   const parent = options.scratchParent ?? config.lake.scratchDir ?? tmpdir();
@@ -67,7 +69,7 @@ export async function openAwsLake(config: LoadedConfig, options: OpenAwsLakeOpti
       parentDir: parent,
       client: s3,
       bucket: settings.auditBucket,
-      prefix: options.auditMirrorPrefix ?? `${settings.prefix}_audit/`,
+      prefix: options.auditMirrorPrefix ?? cliAuditMirrorPrefix(settings.prefix),
       retentionDays: settings.auditRetentionDays,
       kmsKeyId: settings.kmsKeyId,
       clock,
@@ -88,7 +90,9 @@ export async function openAwsLake(config: LoadedConfig, options: OpenAwsLakeOpti
     });
     const catalog = new GlueCatalog({ client: glue, bucket: settings.bucket, prefix: settings.prefix });
     // S3 storage classes take the place of local tiers, so every object stays in the one store.
-    const tables = await TableStore.open({ store, clock, duckdb });
+    // The bucket's lifecycle rules act only on objects tagged as not held, so every data file is
+    // tagged when written; placing a legal hold retags the files it covers.
+    const tables = await TableStore.open({ store, clock, duckdb, dataFileTags: { [HOLD_TAG_KEY]: HOLD_TAG_NOT_HELD } });
 
     return {
       root: `s3://${settings.bucket}/${settings.prefix}`,

@@ -22,10 +22,9 @@ export interface MirroredAuditLogOptions {
 /**
  * An audit chain kept in a private local folder and copied to an S3 Object Lock bucket, for
  * processes whose disk does not outlive them, such as a Lambda function. `close` copies what
- * the bucket lacks and removes the folder only once the copy succeeded.
- * NOTE: each process starts a new `index.jsonl` chain at seq 0, so where an earlier process
- * mirrored to the same prefix, this one's index records (its segment's open and close) count as
- * already copied and are skipped. Its segment events have their own chain and are all copied.
+ * the bucket lacks and removes the folder only once the copy succeeded. Each process starts a new
+ * `index.jsonl` chain at seq 0, so the index is mirrored under `index/<segment id>/`, apart from
+ * the indexes of earlier processes that mirrored to the same prefix.
  */
 export class MirroredAuditLog {
   private constructor(
@@ -63,7 +62,7 @@ export class MirroredAuditLog {
    * @throws AuditMirrorError when S3 rejects a call; PipelineError when the local chain is broken.
    */
   async mirror(): Promise<AuditMirrorResult> {
-    const result = await this.mirrorTo.mirror(this.dir);
+    const result = await this.mirrorTo.mirror(this.dir, { indexId: this.log.segmentId });
     if (result.problems.length > 0) {
       const [first] = result.problems;
       throw new PipelineError(

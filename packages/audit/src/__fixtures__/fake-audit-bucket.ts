@@ -24,8 +24,8 @@ const PAGE_SIZE = 3;
 /**
  * Create a real S3Client whose `send` aws-sdk-client-mock replaces with an in-memory bucket.
  * The bucket stores what PutObject sends, honours If-None-Match, lists in key order with
- * continuation tokens and serves GetObject. No request leaves the process, and the
- * static credentials keep the SDK from looking any up.
+ * continuation tokens and common prefixes of a delimiter, and serves GetObject. No request
+ * leaves the process, and the static credentials keep the SDK from looking any up.
  */
 export function fakeAuditBucket(bucket = 'carelake-audit-test'): FakeAuditBucket {
   const client = new S3Client({
@@ -48,13 +48,27 @@ export function fakeAuditBucket(bucket = 'carelake-audit-test'): FakeAuditBucket
   });
   mock
     .on(ListObjectsV2Command)
-    .callsFake((input: { Prefix?: string; ContinuationToken?: string }) => {
-      const keys = [...objects.keys()].filter((key) => key.startsWith(input.Prefix ?? '')).sort();
+    .callsFake((input: { Prefix?: string; Delimiter?: string; ContinuationToken?: string }) => {
+      const prefix = input.Prefix ?? '';
+      const keys = [...objects.keys()].filter((key) => key.startsWith(prefix)).sort();
+      // With a delimiter, S3 rolls the keys below each next delimiter up into one common prefix.
+      const entries = [
+        ...new Set(
+          keys.map((key) => {
+            const end = input.Delimiter ? key.indexOf(input.Delimiter, prefix.length) : -1;
+            return end < 0 ? key : key.slice(0, end + 1);
+          }),
+        ),
+      ];
       const start = input.ContinuationToken === undefined ? 0 : Number(input.ContinuationToken);
-      const page = keys.slice(start, start + PAGE_SIZE);
-      const truncated = start + PAGE_SIZE < keys.length;
+      const page = entries.slice(start, start + PAGE_SIZE);
+      const truncated = start + PAGE_SIZE < entries.length;
+      const isFolder = (entry: string): boolean => !objects.has(entry);
       return {
-        Contents: page.map((Key) => ({ Key, Size: objects.get(Key)?.length ?? 0 })),
+        Contents: page
+          .filter((Key) => !isFolder(Key))
+          .map((Key) => ({ Key, Size: objects.get(Key)?.length ?? 0 })),
+        CommonPrefixes: page.filter(isFolder).map((Prefix) => ({ Prefix })),
         IsTruncated: truncated,
         ...(truncated ? { NextContinuationToken: String(start + PAGE_SIZE) } : {}),
       };

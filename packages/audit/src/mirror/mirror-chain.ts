@@ -22,6 +22,8 @@ export interface ChainMirrorTarget {
 export interface ChainToMirror {
   /** Segment id, or `index`. */
   chainId: string;
+  /** Id of the index chain in the mirror's keys, for the index of a writer that has many. */
+  indexId?: string;
   filePath: string;
   /** File name for problems, relative to the `_audit` folder. */
   file: string;
@@ -58,7 +60,13 @@ export async function mirrorChain(
 
   const flush = async (): Promise<void> => {
     if (!pending) return;
-    const key = chunkKey(target.prefix, chain.chainId, pending.firstSeq, pending.lastSeq);
+    const key = chunkKey(
+      target.prefix,
+      chain.chainId,
+      pending.firstSeq,
+      pending.lastSeq,
+      chain.indexId,
+    );
     const outcome = await putLockedChunk({
       ...target,
       key,

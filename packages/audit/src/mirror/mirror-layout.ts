@@ -6,7 +6,9 @@ import { INDEX_CHAIN_ID } from '../chain';
  * Lock forbids appending to an object:
  *   segments/<segment id>/<first seq>-<last seq>.jsonl   events of one segment
  *   index/<first seq>-<last seq>.jsonl                   records of index.jsonl
- * Seqs are 0-based and padded to 12 digits, so keys sort in chain order.
+ *   index/<index id>/<first seq>-<last seq>.jsonl        records of one of many index.jsonl
+ * Seqs are 0-based and padded to 12 digits, so keys sort in chain order. A writer whose
+ * every process starts a new local index (a runner on Lambda) names each index by an id.
  */
 export const MIRROR_SEGMENTS_FOLDER = 'segments/';
 export const MIRROR_INDEX_FOLDER = 'index/';
@@ -20,6 +22,8 @@ export interface MirrorChunk {
   key: string;
   /** Segment id, or `index` for the index chain. */
   chainId: string;
+  /** Id of the index chain, for index chunks under `index/<index id>/`. */
+  indexId?: string;
   firstSeq: number;
   lastSeq: number;
 }
@@ -29,11 +33,16 @@ export function chunkKey(
   chainId: string,
   firstSeq: number,
   lastSeq: number,
+  indexId?: string,
 ): string {
   const name = `${padSeq(firstSeq)}-${padSeq(lastSeq)}.jsonl`;
-  return chainId === INDEX_CHAIN_ID
-    ? `${prefix}${MIRROR_INDEX_FOLDER}${name}`
-    : `${prefix}${MIRROR_SEGMENTS_FOLDER}${chainId}/${name}`;
+  if (chainId !== INDEX_CHAIN_ID) return `${prefix}${MIRROR_SEGMENTS_FOLDER}${chainId}/${name}`;
+  return `${prefix}${indexFolder(indexId)}${name}`;
+}
+
+/** Folder of an index chain's chunks: `index/`, or `index/<index id>/`. */
+export function indexFolder(indexId?: string): string {
+  return indexId === undefined ? MIRROR_INDEX_FOLDER : `${MIRROR_INDEX_FOLDER}${indexId}/`;
 }
 
 /** Parse a key listed under the mirror's prefix, or return undefined for any other object. */
@@ -41,10 +50,15 @@ export function parseChunkKey(prefix: string, key: string): MirrorChunk | undefi
   if (!key.startsWith(prefix)) return undefined;
   const parts = key.slice(prefix.length).split('/');
   let chainId: string;
+  let indexId: string | undefined;
   let name: string;
   if (parts.length === 2 && `${parts[0]}/` === MIRROR_INDEX_FOLDER) {
     chainId = INDEX_CHAIN_ID;
     name = parts[1] ?? '';
+  } else if (parts.length === 3 && `${parts[0]}/` === MIRROR_INDEX_FOLDER && parts[1] !== '') {
+    chainId = INDEX_CHAIN_ID;
+    indexId = parts[1];
+    name = parts[2] ?? '';
   } else if (parts.length === 3 && `${parts[0]}/` === MIRROR_SEGMENTS_FOLDER && parts[1] !== '') {
     chainId = parts[1] ?? '';
     name = parts[2] ?? '';
@@ -55,7 +69,10 @@ export function parseChunkKey(prefix: string, key: string): MirrorChunk | undefi
   if (!match) return undefined;
   const firstSeq = Number(match[1]);
   const lastSeq = Number(match[2]);
-  return lastSeq < firstSeq ? undefined : { key, chainId, firstSeq, lastSeq };
+  if (lastSeq < firstSeq) return undefined;
+  return indexId === undefined
+    ? { key, chainId, firstSeq, lastSeq }
+    : { key, chainId, indexId, firstSeq, lastSeq };
 }
 
 /** Normalize a key prefix: '' stays '', anything else ends with one '/'. */

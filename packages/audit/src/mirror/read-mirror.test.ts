@@ -11,8 +11,9 @@ import type { AuditEvent } from '../event';
 import { FileAuditLog } from '../file-audit-log';
 import type { AuditEventFilter } from '../merge-events';
 import { readAuditEvents } from '../read-events';
-import { readMirroredAuditEvents } from './read-mirror';
+import { readLakeMirroredAuditEvents, readMirroredAuditEvents } from './read-mirror';
 import { S3AuditMirror } from './s3-audit-mirror';
+import { cliAuditMirrorPrefix, pipelineAuditMirrorPrefix } from './writer-prefixes';
 
 const PREFIX = 'lake/_audit/';
 
@@ -183,5 +184,107 @@ describe('readMirroredAuditEvents', () => {
     await expect(readMirror()).rejects.toThrow(
       `audit segment ${runner} in the mirror lacks events 0 to 1`,
     );
+  });
+});
+
+describe('readLakeMirroredAuditEvents', () => {
+  let root: string;
+  let bucket: FakeAuditBucket;
+
+  beforeEach(async () => {
+    root = await makeTempFolder();
+    bucket = fakeAuditBucket();
+  });
+
+  afterEach(async () => {
+    bucket.mock.restore();
+    await removeTempFolder(root);
+  });
+
+  /** Writers in the order their one event each is written, a minute apart, and their mirror prefix. */
+  const WRITERS = [
+    { principal: 'analyst-east', prefix: cliAuditMirrorPrefix('east') },
+    { principal: 'runner-adt', prefix: pipelineAuditMirrorPrefix('east', 'adt') },
+    { principal: 'legacy-cli', prefix: 'east/_audit/' },
+    { principal: 'runner-labs', prefix: pipelineAuditMirrorPrefix('east', 'labs') },
+    { principal: 'runner-adt', prefix: pipelineAuditMirrorPrefix('east', 'adt') },
+    { principal: 'runner-claims', prefix: pipelineAuditMirrorPrefix('east', 'claims') },
+    { principal: 'runner-pharmacy', prefix: pipelineAuditMirrorPrefix('east', 'pharmacy') },
+  ];
+
+  async function mirrorWriters(): Promise<void> {
+    const clock = new ManualClock('2026-03-01T09:00:00.000Z');
+    for (const [index, writer] of WRITERS.entries()) {
+      // Each event is its own process's segment in its own folder, as each run of a runner is.
+      const dir = path.join(root, String(index));
+      const log = await FileAuditLog.open({ dir, clock, fsync: false });
+      await log.append({ ...commitEvent(index), principal: writer.principal });
+      await log.close();
+      clock.advance(60_000);
+      const mirror = new S3AuditMirror({
+        client: bucket.client,
+        bucket: bucket.bucket,
+        prefix: writer.prefix,
+        retentionDays: 30,
+        clock,
+      });
+      await mirror.mirror(dir, { indexId: log.segmentId });
+    }
+  }
+
+  function readLake(filter: AuditEventFilter = {}): Promise<AuditEvent[]> {
+    return collect(
+      readLakeMirroredAuditEvents(
+        { client: bucket.client, bucket: bucket.bucket, lakePrefix: 'east' },
+        filter,
+      ),
+    );
+  }
+
+  it('merges every writer in time order', async () => {
+    await mirrorWriters();
+
+    const events = await readLake();
+
+    expect(events.map((event) => event.principal)).toEqual(
+      WRITERS.map((writer) => writer.principal),
+    );
+  });
+
+  it('filters across writers', async () => {
+    await mirrorWriters();
+
+    expect(await readLake({ principal: 'runner-adt' })).toHaveLength(2);
+  });
+
+  it('leaves out other lakes', async () => {
+    await mirrorWriters();
+    const other = new ManualClock('2026-03-01T08:00:00.000Z');
+    const dir = path.join(root, 'west');
+    const log = await FileAuditLog.open({ dir, clock: other, fsync: false });
+    await log.append({ ...commitEvent(0), principal: 'analyst-west' });
+    await log.close();
+    await new S3AuditMirror({
+      client: bucket.client,
+      bucket: bucket.bucket,
+      prefix: pipelineAuditMirrorPrefix('west', 'adt'),
+      retentionDays: 30,
+      clock: other,
+    }).mirror(dir);
+
+    expect((await readLake()).map((event) => event.principal)).not.toContain('analyst-west');
+  });
+
+  it('rejects a break in a runner chain', async () => {
+    await mirrorWriters();
+    const key = [...bucket.objects.keys()].find((candidate) =>
+      candidate.startsWith(`${pipelineAuditMirrorPrefix('east', 'claims')}segments/`),
+    );
+    bucket.objects.set(key ?? '', Buffer.from('{"seq":0}\n'));
+
+    await expect(readLake()).rejects.toMatchObject({
+      position: { file: key, line: 1 },
+      message: expect.stringContaining('is not an event'),
+    });
   });
 });

@@ -3,10 +3,11 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ChainChecker } from '../chain';
 import { AuditMirrorError } from '../errors';
 import type { AuditEvent } from '../event';
-import { mergeSegmentEvents, type AuditEventFilter } from '../merge-events';
+import { mergeSegmentEvents, type AuditEventFilter, type SegmentSource } from '../merge-events';
 import { parseAuditEvent } from '../parse-records';
 import { MIRROR_SEGMENTS_FOLDER, normalizeMirrorPrefix, type MirrorChunk } from './mirror-layout';
-import { describeS3Error, listMirrorChunks } from './s3-calls';
+import { describeS3Error, listFolders, listMirrorChunks } from './s3-calls';
+import { PIPELINE_WRITERS_FOLDER, auditMirrorRoot, cliAuditMirrorPrefix } from './writer-prefixes';
 
 export interface AuditMirrorLocation {
   client: S3Client;
@@ -19,7 +20,7 @@ const HINT =
   'The mirrored chain is not what the writers wrote; keep the bucket as evidence and compare it with carelake audit verify on the lake.';
 
 /**
- * Yield the mirrored events that match `filter`, merged in time order like
+ * Yield the mirrored events under one prefix that match `filter`, merged in time order like
  * `readAuditEvents`. Each segment's chain is checked from its genesis as its chunks
  * are read, and the first break throws `AuditMirrorError` naming the segment, the
  * chunk's key and the line, because a query must not return events that are not proven.
@@ -28,6 +29,47 @@ export async function* readMirroredAuditEvents(
   location: AuditMirrorLocation,
   filter: AuditEventFilter = {},
 ): AsyncGenerator<AuditEvent> {
+  yield* mergeSegmentEvents(await listSegmentSources(location), filter);
+}
+
+/** The audit bucket of a lake, whose writers each mirror under their own prefix. */
+export interface LakeAuditMirror {
+  client: S3Client;
+  bucket: string;
+  /** Key prefix of the lake (`aws.prefix`); '' for the bucket's root. */
+  lakePrefix: string;
+}
+
+/**
+ * Yield the mirrored events of every writer of a lake that match `filter`, merged in time
+ * order: the CLI's chains, each pipeline runner's, and chains an earlier `carelake audit mirror`
+ * wrote straight under `<lake prefix>_audit/`. Chains are checked as `readMirroredAuditEvents`
+ * checks them.
+ */
+export async function* readLakeMirroredAuditEvents(
+  mirror: LakeAuditMirror,
+  filter: AuditEventFilter = {},
+): AsyncGenerator<AuditEvent> {
+  const root = auditMirrorRoot(mirror.lakePrefix);
+  const pipelinesFolder = `${root}${PIPELINE_WRITERS_FOLDER}`;
+  let pipelinePrefixes: string[];
+  try {
+    pipelinePrefixes = await listFolders(mirror.client, mirror.bucket, pipelinesFolder);
+  } catch (error) {
+    throw s3Failure('ListObjectsV2', pipelinesFolder, mirror.bucket, error);
+  }
+
+  const sources: SegmentSource[] = [];
+  for (const prefix of [root, cliAuditMirrorPrefix(mirror.lakePrefix), ...pipelinePrefixes]) {
+    sources.push(
+      ...(await listSegmentSources({ client: mirror.client, bucket: mirror.bucket, prefix })),
+    );
+  }
+  yield* mergeSegmentEvents(sources, filter);
+}
+
+/** List the mirrored segments under the location's prefix, as sources that the merge reads when it opens them. */
+async function listSegmentSources(location: AuditMirrorLocation): Promise<SegmentSource[]> {
   const prefix = normalizeMirrorPrefix(location.prefix ?? '');
   let chunks: MirrorChunk[];
   try {
@@ -47,11 +89,10 @@ export async function* readMirroredAuditEvents(
     list.push(chunk);
     bySegment.set(chunk.chainId, list);
   }
-  const sources = [...bySegment].map(([segmentId, segmentChunks]) => ({
+  return [...bySegment].map(([segmentId, segmentChunks]) => ({
     segmentId,
     open: () => readMirroredSegment(location, segmentId, segmentChunks),
   }));
-  yield* mergeSegmentEvents(sources, filter);
 }
 
 async function* readMirroredSegment(

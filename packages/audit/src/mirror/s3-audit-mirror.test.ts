@@ -215,6 +215,32 @@ describe('S3AuditMirror', () => {
     expect(result.eventsWritten).toBe(6);
   });
 
+  it('keeps index of each run apart', async () => {
+    // Each run starts a new index chain at seq 0 in its own folder, as a runner on Lambda does.
+    const runs: Array<{ dir: string; segmentId: string }> = [];
+    for (const run of ['run-1', 'run-2']) {
+      const dir = path.join(root, run);
+      const log = await FileAuditLog.open({ dir, clock: lake.clock, fsync: false });
+      await log.append(commitEvent(0));
+      await log.close();
+      runs.push({ dir, segmentId: log.segmentId });
+    }
+
+    const results = [];
+    for (const run of runs) {
+      results.push(await newMirror().mirror(run.dir, { indexId: run.segmentId }));
+    }
+    const shared = await newMirror().mirror(lake.dir);
+
+    expect(results.map((result) => result.indexRecordsWritten)).toEqual([2, 2]);
+    expect(shared.indexRecordsWritten).toBe(3);
+    expect(putKeys(bucket).filter((key) => key.includes('/index/'))).toEqual([
+      `lake/_audit/index/${runs[0]?.segmentId}/000000000000-000000000001.jsonl`,
+      `lake/_audit/index/${runs[1]?.segmentId}/000000000000-000000000001.jsonl`,
+      'lake/_audit/index/000000000000-000000000002.jsonl',
+    ]);
+  });
+
   it.each([
     {
       case: 'InvalidRequest',

@@ -11,11 +11,7 @@ import { parseAuditEvent, parseIndexRecord } from '../parse-records';
 import { takeSnapshot } from '../snapshot';
 import type { AuditProblem } from '../verify-result';
 import { mirrorChain, type ChainMirrorTarget } from './mirror-chain';
-import {
-  MIRROR_INDEX_FOLDER,
-  MIRROR_SEGMENTS_FOLDER,
-  normalizeMirrorPrefix,
-} from './mirror-layout';
+import { MIRROR_SEGMENTS_FOLDER, indexFolder, normalizeMirrorPrefix } from './mirror-layout';
 import { describeS3Error, listMirrorChunks } from './s3-calls';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -24,7 +20,7 @@ export interface S3AuditMirrorOptions {
   client: S3Client;
   /** Bucket created with S3 Object Lock enabled. */
   bucket: string;
-  /** Key prefix inside the bucket, such as 'lake/_audit/'; '' by default. */
+  /** Key prefix inside the bucket, such as 'lake/_audit/cli/'; '' by default. */
   prefix?: string;
   /** Days each chunk stays locked in compliance mode, counted from the put. */
   retentionDays: number;
@@ -76,10 +72,15 @@ export class S3AuditMirror {
     this.clock = options.clock ?? systemClock;
   }
 
-  /** Copy the whole lines of the `_audit` folder `dir` that the bucket lacks. */
-  async mirror(dir: string): Promise<AuditMirrorResult> {
+  /**
+   * Copy the whole lines of the `_audit` folder `dir` that the bucket lacks. A writer whose every
+   * process starts a new `index.jsonl` at seq 0, such as a runner on Lambda, passes its segment
+   * id as `indexId`. Each index is then kept under `index/<indexId>/`, so none is mistaken for
+   * records of another index that the mirror already holds.
+   */
+  async mirror(dir: string, options: { indexId?: string } = {}): Promise<AuditMirrorResult> {
     const snapshot = await takeSnapshot(dir);
-    const mirrored = await this.listMirroredThrough();
+    const mirrored = await this.listMirroredThrough(options.indexId);
     const closes = await readCloses(dir, snapshot.indexSizeBytes);
     const target: ChainMirrorTarget = {
       client: this.client,
@@ -124,6 +125,7 @@ export class S3AuditMirror {
     const index = await mirrorChain(
       {
         chainId: INDEX_CHAIN_ID,
+        ...(options.indexId === undefined ? {} : { indexId: options.indexId }),
         filePath: path.join(dir, INDEX_FILE),
         file: INDEX_FILE,
         sizeBytes: snapshot.indexSizeBytes,
@@ -139,10 +141,10 @@ export class S3AuditMirror {
     return result;
   }
 
-  /** Highest mirrored seq of each chain, by segment id or `index`. */
-  private async listMirroredThrough(): Promise<Map<string, number>> {
+  /** Highest mirrored seq of each chain, by segment id or `index` (the index named `indexId`). */
+  private async listMirroredThrough(indexId: string | undefined): Promise<Map<string, number>> {
     const through = new Map<string, number>();
-    for (const folder of [MIRROR_SEGMENTS_FOLDER, MIRROR_INDEX_FOLDER]) {
+    for (const folder of [MIRROR_SEGMENTS_FOLDER, indexFolder(indexId)]) {
       let chunks;
       try {
         chunks = await listMirrorChunks(this.client, this.bucket, this.prefix, folder);
@@ -158,6 +160,8 @@ export class S3AuditMirror {
         );
       }
       for (const chunk of chunks) {
+        // Listing `index/` also returns the chunks of indexes with ids, which are other chains.
+        if (chunk.chainId === INDEX_CHAIN_ID && chunk.indexId !== indexId) continue;
         through.set(chunk.chainId, Math.max(through.get(chunk.chainId) ?? -1, chunk.lastSeq));
       }
     }

@@ -37,3 +37,28 @@ export async function listMirrorChunks(
   } while (continuationToken !== undefined);
   return chunks;
 }
+
+/** List the folders right under `prefix` (the CommonPrefixes of a `/`-delimited listing), page by page. */
+export async function listFolders(
+  client: S3Client,
+  bucket: string,
+  prefix: string,
+): Promise<string[]> {
+  const folders: string[] = [];
+  let continuationToken: string | undefined;
+  do {
+    const page = await client.send(
+      new ListObjectsV2Command({
+        Bucket: bucket,
+        Prefix: prefix,
+        Delimiter: '/',
+        ContinuationToken: continuationToken,
+      }),
+    );
+    for (const common of page.CommonPrefixes ?? []) {
+      if (common.Prefix !== undefined) folders.push(common.Prefix);
+    }
+    continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (continuationToken !== undefined);
+  return folders;
+}

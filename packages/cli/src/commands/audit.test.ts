@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type PutObjectCommandInput } from '@aws-sdk/client-s3';
-import { FileAuditLog } from '@carelake/audit';
+import { FileAuditLog, S3AuditMirror, pipelineAuditMirrorPrefix } from '@carelake/audit';
 import { ConfigError, ManualClock, configSchema, type LoadedConfig } from '@carelake/core';
 import { mockClient } from 'aws-sdk-client-mock';
 import { mirrorAudit, queryAudit, type AuditQueryOptions } from './audit';
@@ -19,10 +19,14 @@ function fakeBucket(): { client: S3Client; objects: Map<string, string>; puts: P
     objects.set(input.Key ?? '', (input.Body as Buffer).toString('utf8'));
     return {};
   });
-  mock.on(ListObjectsV2Command).callsFake((input: { Prefix?: string }) => ({
-    Contents: [...objects.keys()].filter((key) => key.startsWith(input.Prefix ?? '')).sort().map((Key) => ({ Key })),
-    IsTruncated: false,
-  }));
+  mock.on(ListObjectsV2Command).callsFake((input: { Prefix?: string; Delimiter?: string }) => {
+    const prefix = input.Prefix ?? '';
+    const keys = [...objects.keys()].filter((key) => key.startsWith(prefix)).sort();
+    if (input.Delimiter === undefined) return { Contents: keys.map((Key) => ({ Key })), IsTruncated: false };
+    // S3 rolls the keys below the next delimiter up into one common prefix.
+    const folders = keys.map((key) => key.slice(0, key.indexOf(input.Delimiter ?? '/', prefix.length) + 1)).filter((folder) => folder !== '');
+    return { CommonPrefixes: [...new Set(folders)].map((Prefix) => ({ Prefix })), IsTruncated: false };
+  });
   mock.on(GetObjectCommand).callsFake((input: { Key?: string }) => ({
     Body: { transformToString: async () => objects.get(input.Key ?? '') ?? '' },
   }));
@@ -78,14 +82,32 @@ describe('audit command on aws', () => {
     expect(fromMirror).toEqual(fromLake);
   });
 
-  it('mirrors under the lake prefix', async () => {
+  it('mirrors under the CLI prefix', async () => {
     const lines: string[] = [];
     await mirrorAudit(configFor(lakeRoot, 'aws', { auditBucket: 'carelake-audit' }), (line) => lines.push(line), { s3: bucket.client });
 
-    expect([...bucket.objects.keys()].every((key) => key.startsWith('east/_audit/'))).toBe(true);
+    expect([...bucket.objects.keys()].every((key) => key.startsWith('east/_audit/cli/'))).toBe(true);
     expect(lines[0]).toBe(
-      'audit mirror: 3 event(s) and 2 index record(s) in 2 new chunk(s) to s3://carelake-audit/east/_audit/; 0 segment(s) already mirrored',
+      'audit mirror: 3 event(s) and 2 index record(s) in 2 new chunk(s) to s3://carelake-audit/east/_audit/cli/; 0 segment(s) already mirrored',
     );
+  });
+
+  it('queries runner chains with CLI chains', async () => {
+    const aws = configFor(lakeRoot, 'aws', { auditBucket: 'carelake-audit' });
+    await mirrorAudit(aws, () => undefined, { s3: bucket.client });
+    // A runner's run between the CLI's first and second event, mirrored as the runner does.
+    const runnerDir = join(lakeRoot, 'runner-tmp');
+    const clock = new ManualClock('2026-03-01T09:00:30.000Z');
+    const runner = await FileAuditLog.open({ dir: runnerDir, clock, fsync: false });
+    await runner.append({ principal: 'runner-adt', action: 'table.commit', resources: ['clinical.patients'], outcome: 'success', details: { rowCount: 1 } });
+    await runner.close();
+    await new S3AuditMirror({ client: bucket.client, bucket: 'carelake-audit', prefix: pipelineAuditMirrorPrefix('east', 'adt'), retentionDays: 30, clock }).mirror(runnerDir, { indexId: runner.segmentId });
+
+    const lines: string[] = [];
+    const count = await queryAudit(aws, { format: 'jsonl' }, (line) => lines.push(line), { s3: bucket.client });
+
+    expect(count).toBe(4);
+    expect(lines.map((line) => (JSON.parse(line) as { principal: string }).principal)).toEqual(['runner', 'runner-adt', 'analyst-east', 'analyst-east']);
   });
 
   it.each([

@@ -3,12 +3,14 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { ConfigError, loadConfig, type LoadedConfig } from '@carelake/core';
 import {
   S3AuditMirror,
+  cliAuditMirrorPrefix,
   formatAuditProblem,
   readAuditEvents,
-  readMirroredAuditEvents,
+  readLakeMirroredAuditEvents,
   verifyAuditLog,
   type AuditEvent,
   type AuditEventFilter,
+  type LakeAuditMirror,
 } from '@carelake/audit';
 import { createS3Client } from '@carelake/storage';
 import type { GlobalOptions } from '../context';
@@ -59,7 +61,8 @@ export interface AuditAwsClients {
 /**
  * Writes the audit events that match every filter given, oldest first; returns how many matched.
  * The local backend reads the lake's `_audit/` folder. The aws backend reads the Object Lock
- * mirror in `aws.auditBucket`, checking each segment's chain as it reads.
+ * mirror in `aws.auditBucket`: the chains of every writer under `<aws.prefix>_audit/` (the CLI's
+ * and each pipeline runner's), checking each segment's chain as it reads.
  */
 export async function queryAudit(
   config: LoadedConfig,
@@ -76,7 +79,7 @@ export async function queryAudit(
 
   const events =
     config.backend === 'aws'
-      ? readMirroredAuditEvents(auditMirrorLocation(config, clients), filter)
+      ? readLakeMirroredAuditEvents(lakeAuditMirror(config, clients), filter)
       : readAuditEvents(join(config.lakeRoot, '_audit'), filter);
   let count = 0;
   for await (const event of events) {
@@ -92,11 +95,13 @@ export async function queryAudit(
 }
 
 /**
- * Copies the lake's audit chain to the Object Lock bucket `aws.auditBucket`, only what it lacks.
- * Returns the process exit code: 1 when a local chain is broken, so its mirroring stopped.
+ * Copies the lake's audit chain to the Object Lock bucket `aws.auditBucket`, only what it lacks,
+ * under the CLI's prefix `<aws.prefix>_audit/cli/`. Returns the process exit code: 1 when a local
+ * chain is broken, so its mirroring stopped.
  */
 export async function mirrorAudit(config: LoadedConfig, write: (text: string) => void, clients: AuditAwsClients = {}): Promise<number> {
-  const location = auditMirrorLocation(config, clients);
+  const { client, bucket, lakePrefix } = lakeAuditMirror(config, clients);
+  const location = { client, bucket, prefix: cliAuditMirrorPrefix(lakePrefix) };
   const mirror = new S3AuditMirror({
     ...location,
     retentionDays: config.aws?.auditRetentionDays ?? DEFAULT_AUDIT_RETENTION_DAYS,
@@ -110,15 +115,14 @@ export async function mirrorAudit(config: LoadedConfig, write: (text: string) =>
   return result.problems.length === 0 ? 0 : 1;
 }
 
-function auditMirrorLocation(config: LoadedConfig, clients: AuditAwsClients): { client: S3Client; bucket: string; prefix: string } {
+function lakeAuditMirror(config: LoadedConfig, clients: AuditAwsClients): LakeAuditMirror {
   const aws = config.aws;
   if (!aws?.auditBucket) {
     throw new ConfigError('the audit mirror bucket is not configured', [
       { keyPath: 'aws.auditBucket', message: 'is required to mirror or query the audit log on AWS: a bucket created with S3 Object Lock' },
     ]);
   }
-  const lakePrefix = aws.prefix === '' || aws.prefix.endsWith('/') ? aws.prefix : `${aws.prefix}/`;
-  return { client: clients.s3 ?? createS3Client(aws), bucket: aws.auditBucket, prefix: `${lakePrefix}_audit/` };
+  return { client: clients.s3 ?? createS3Client(aws), bucket: aws.auditBucket, lakePrefix: aws.prefix };
 }
 
 /** Returns an event's details as `key=value` pairs separated by spaces, for one line of text. */

@@ -21,6 +21,7 @@ import { loadDatasets, type Lake } from '@carelake/pipeline';
 import { withLake } from '../context';
 import { CliUsageError } from '../errors';
 import { applyAuditEvents } from './grants-audit';
+import { applyLakeFormationGrants, planLakeFormationGrants, showLakeFormationGrants } from './grants-aws';
 
 export interface PolicySources {
   /** Folder of `*.policy.yaml` files; default `pipelines/policies` beside carelake.yaml. */
@@ -46,10 +47,17 @@ export async function checkGrants(config: LoadedConfig, sources: PolicySources, 
   });
 }
 
-/** Print how the policy files differ from the policies in force in the lake. */
+/**
+ * Print how the policy files differ from the policies in force: the lake's snapshot on the local
+ * backend, Lake Formation on the aws backend.
+ */
 export async function planGrants(config: LoadedConfig, sources: PolicySources, write: Write): Promise<void> {
   await withLake(config, async (lake) => {
     const { set, folder } = await loadPolicySet(config, lake, sources);
+    if (config.backend === 'aws') {
+      await planLakeFormationGrants(config, set, folder, write, summarize);
+      return;
+    }
     const planned = planLocal(set, readGovernanceSnapshot(lake.root));
     writeWarnings(planned.warnings, write);
     if (planned.unchanged) {
@@ -62,9 +70,9 @@ export async function planGrants(config: LoadedConfig, sources: PolicySources, w
 }
 
 /**
- * Check the policy files and put them in force in the lake: the query engine
- * enforces the stored snapshot from the next query on. Only an admin may
- * apply. Every permission granted or revoked and every data cells filter
+ * Check the policy files and put them in force: in the lake, whose query engine
+ * enforces the stored snapshot from the next query on, or in Lake Formation on
+ * the aws backend. Only an admin of carelake.yaml may apply. Every permission granted or revoked and every data cells filter
  * changed is an audit event, and so is an attempt by anyone else.
  */
 export async function applyGrants(config: LoadedConfig, sources: PolicySources, principal: Principal, write: Write): Promise<void> {
@@ -76,6 +84,10 @@ export async function applyGrants(config: LoadedConfig, sources: PolicySources, 
       });
     }
     const { set } = await loadPolicySet(config, lake, sources);
+    if (config.backend === 'aws') {
+      await applyLakeFormationGrants(config, lake, set, principal, write, summarize);
+      return;
+    }
     const previous = readGovernanceSnapshot(lake.root);
     const applied = applyLocal(lake.root, set, { clock: lake.clock });
     writeWarnings(applied.warnings, write);
@@ -95,9 +107,19 @@ export async function applyGrants(config: LoadedConfig, sources: PolicySources, 
   });
 }
 
-/** Print what a principal may read under the policies in force: tables, columns, row filters and the grants behind them. */
-export async function showGrants(config: LoadedConfig, principalName: string, write: Write): Promise<void> {
+/**
+ * Print what a principal may read under the policies in force: tables, columns, row filters and the
+ * grants behind them. On the aws backend, under the policy files, and whether Lake Formation has them in force.
+ */
+export async function showGrants(config: LoadedConfig, principalName: string, write: Write, sources: PolicySources = {}): Promise<void> {
   const principal = resolvePrincipal(config, principalName);
+  if (config.backend === 'aws') {
+    await withLake(config, async (lake) => {
+      const { set } = await loadPolicySet(config, lake, sources);
+      await showLakeFormationGrants(config, set, principal, write);
+    });
+    return;
+  }
   const snapshot = readGovernanceSnapshot(config.lakeRoot);
   if (principal.role === 'admin') {
     write(`principal ${principal.name}: admin, reads every table with every column and row`);

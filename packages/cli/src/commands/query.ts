@@ -43,7 +43,60 @@ export interface RunQueryOptions {
  */
 export async function runQuery(lake: Lake, sql: string, options: RunQueryOptions): Promise<number> {
   const out = await checkQueryOutput(options);
+  const controls = openQueryControls(options, out);
 
+  let engine: DuckDbQueryEngine | undefined;
+  try {
+    // The engine exposes only what the policies in force grant the principal, reads only the
+    // snapshot files behind that, and releases them on close. It prepares only the tables the
+    // statement names, so an encrypted lake decrypts no other table.
+    const governance = readGovernanceSnapshot(lake.root);
+    engine = await DuckDbQueryEngine.open({
+      catalog: lake.catalog,
+      tables: lake.tables,
+      principal: options.principal,
+      ...(governance === undefined ? {} : { governance }),
+      audit: lake.audit,
+      limits: lake.duckdb,
+      prepareOnFirstStatement: true,
+    });
+    const queryOptions = {
+      principal: options.principal,
+      signal: controls.signal,
+      ...(options.limit !== undefined ? { limit: options.limit } : {}),
+    };
+    if (options.format === 'parquet') {
+      const stream = await engine.stream(sql, queryOptions);
+      return await writeResultParquet(stream, out as string, {
+        limits: lake.duckdb,
+        signal: controls.signal,
+      });
+    }
+    if (options.format === 'arrow') return await writeResultArrow(await engine.query(sql, queryOptions), out as string);
+    return await writeText(
+      await engine.query(sql, queryOptions),
+      options.format as TextFormat,
+      out,
+      options.write,
+    );
+  } finally {
+    controls.dispose();
+    await engine?.close();
+  }
+}
+
+/** The abort signal of a running query, fired by Ctrl-C or by `--timeout`. */
+export interface QueryControls {
+  signal: AbortSignal;
+  /** Stop listening for Ctrl-C and clear the timer. */
+  dispose(): void;
+}
+
+/**
+ * Abort the query on Ctrl-C with `QueryInterruptedError`, and after `timeoutSeconds`
+ * with `QueryTimeoutError`, each with a hint about the output.
+ */
+export function openQueryControls(options: Pick<RunQueryOptions, 'out' | 'timeoutSeconds'>, out: string | undefined): QueryControls {
   const controller = new AbortController();
   const onInterrupt = (): void => {
     const hint =
@@ -63,46 +116,13 @@ export async function runQuery(lake: Lake, sql: string, options: RunQueryOptions
             new QueryTimeoutError(Math.round((options.timeoutSeconds as number) * 1000), { hint }),
           );
         }, options.timeoutSeconds * 1000);
-
-  let engine: DuckDbQueryEngine | undefined;
-  try {
-    // The engine exposes only what the policies in force grant the principal, reads only the
-    // snapshot files behind that, and releases them on close. It prepares only the tables the
-    // statement names, so an encrypted lake decrypts no other table.
-    const governance = readGovernanceSnapshot(lake.root);
-    engine = await DuckDbQueryEngine.open({
-      catalog: lake.catalog,
-      tables: lake.tables,
-      principal: options.principal,
-      ...(governance === undefined ? {} : { governance }),
-      audit: lake.audit,
-      limits: lake.duckdb,
-      prepareOnFirstStatement: true,
-    });
-    const queryOptions = {
-      principal: options.principal,
-      signal: controller.signal,
-      ...(options.limit !== undefined ? { limit: options.limit } : {}),
-    };
-    if (options.format === 'parquet') {
-      const stream = await engine.stream(sql, queryOptions);
-      return await writeResultParquet(stream, out as string, {
-        limits: lake.duckdb,
-        signal: controller.signal,
-      });
-    }
-    if (options.format === 'arrow') return await writeResultArrow(await engine.query(sql, queryOptions), out as string);
-    return await writeText(
-      await engine.query(sql, queryOptions),
-      options.format as TextFormat,
-      out,
-      options.write,
-    );
-  } finally {
-    if (timer) clearTimeout(timer);
-    process.removeListener('SIGINT', onInterrupt);
-    await engine?.close();
-  }
+  return {
+    signal: controller.signal,
+    dispose() {
+      if (timer) clearTimeout(timer);
+      process.removeListener('SIGINT', onInterrupt);
+    },
+  };
 }
 
 /**
@@ -135,7 +155,7 @@ export async function checkQueryOutput(
 }
 
 /** Render rows as text, to standard output or to a temporary file renamed to `out` at the end. */
-async function writeText(
+export async function writeText(
   result: QueryResult,
   format: TextFormat,
   out: string | undefined,
@@ -208,5 +228,7 @@ class PartialFile {
  */
 export function interruptionExitCode(error: unknown): number | undefined {
   if (error instanceof QueryTimeoutError) return 124;
+  // The Athena engine stops the query on the abort and raises QueryCancelledError, caused by the timeout.
+  if (error instanceof QueryInterruptedError && error.cause instanceof QueryTimeoutError) return 124;
   return error instanceof QueryInterruptedError ? 130 : undefined;
 }

@@ -1,4 +1,5 @@
 import { dirname, join } from 'node:path';
+import { pipelineAuditMirrorPrefix } from '@carelake/audit';
 import { loadConfig, type DatasetDefinition, type LoadedConfig, type Logger } from '@carelake/core';
 import { openLake, type OpenAwsLakeOptions } from '../aws-lake';
 import { loadDatasets } from '../datasets';
@@ -20,8 +21,8 @@ export type RunnerLakeOpener = (config: LoadedConfig, options: OpenAwsLakeOption
 /**
  * Load the bundled carelake.yaml and pipeline file, point the configuration at the deployed
  * buckets and key, and open the lake on the aws backend. Datasets are read from `datasets/`
- * beside the pipeline file. The audit chain is mirrored under `<pipeline name>/` in the audit
- * bucket, the only prefix there that the runner's role may write.
+ * beside the pipeline file. The audit chain is mirrored under the pipeline's prefix in the audit
+ * bucket (`pipelineAuditMirrorPrefix`), the only prefix there that the runner's role may list and write.
  */
 export async function openRunnerInputs(
   environment: RunnerEnvironment,
@@ -44,6 +45,7 @@ export async function openRunnerInputs(
       ...(loaded.aws?.auditRetentionDays !== undefined ? { auditRetentionDays: loaded.aws.auditRetentionDays } : {}),
     },
   };
-  const lake = await open(config, { auditMirrorPrefix: `${pipeline.name}/`, ...(logger ? { logger } : {}) });
+  const auditMirrorPrefix = pipelineAuditMirrorPrefix(environment.lakePrefix, pipeline.name);
+  const lake = await open(config, { auditMirrorPrefix, ...(logger ? { logger } : {}) });
   return { config, lake, pipeline, datasets };
 }

@@ -95,7 +95,7 @@ describe('readRunnerEnvironment', () => {
     let keys = '';
     let auditMirrorPrefix = '';
     const error = await openRunnerInputs(
-      readRunnerEnvironment({ ...complete, [RUNNER_ENVIRONMENT.pipelineFile]: 'adt.pipeline.yaml' }, root),
+      readRunnerEnvironment({ ...complete, [RUNNER_ENVIRONMENT.pipelineFile]: 'adt.pipeline.yaml', [RUNNER_ENVIRONMENT.lakePrefix]: 'east' }, root),
       async (config, options) => {
         bucket = config.aws?.bucket ?? '';
         auditBucket = config.aws?.auditBucket ?? '';
@@ -108,8 +108,8 @@ describe('readRunnerEnvironment', () => {
     expect(bucket).toBe('lake-bucket');
     expect(auditBucket).toBe('audit-bucket');
     expect(keys).toBe('kms');
-    // The runner's role may write only under the pipeline's own prefix of the audit bucket.
-    expect(auditMirrorPrefix).toBe('adt/');
+    // The runner's role may list and write only under the pipeline's own prefix of the audit bucket.
+    expect(auditMirrorPrefix).toBe('east/_audit/pipelines/adt/');
   });
 
   let root: string;
