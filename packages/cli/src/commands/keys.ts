@@ -32,7 +32,7 @@ export async function rotateLakeKey(config: LoadedConfig, newKeyFile: string, wr
 
   await withLake(config, async (lake) => {
     if (!lake.keys || !(lake.store instanceof LocalObjectStore)) throw new CliUsageError('the lake is not encrypted under a key file');
-    if (lake.keys.keyId === next.keyId) throw new CliUsageError(`${target} holds the key the lake uses already (${next.keyId})`);
+    if (lake.keys.keyId === next.keyId) throw new CliUsageError(`${target} contains the key the lake already uses (${next.keyId})`);
 
     const result = await rotateStoreKeys(lake.store, lake.keys, next);
     await recordLakeKey(lake.root, next.keyId);
