@@ -1,6 +1,7 @@
+import { createRequire } from 'node:module';
 import { createConnection } from 'node:net';
 import type { Readable } from 'node:stream';
-import SftpClient from 'ssh2-sftp-client';
+import type SftpClient from 'ssh2-sftp-client';
 import type { ConnectConfig } from 'ssh2';
 import type { ResolvedConnectOptions } from './connect-options';
 import {
@@ -70,7 +71,9 @@ export class SftpConnection {
     const target = { host: options.host, port: options.port };
     const ignore = (): void => undefined;
     // The default callbacks print to the console; connection state is tracked by listeners instead.
-    const client = new SftpClient('carelake-sftp', { error: ignore, end: ignore, close: ignore });
+    // Loaded on the first connection, so that commands that never open one do not pay for ssh2.
+    const SftpClientClass = createRequire(__filename)('ssh2-sftp-client') as typeof import('ssh2-sftp-client');
+    const client = new SftpClientClass('carelake-sftp', { error: ignore, end: ignore, close: ignore });
 
     let hostKeyError: SftpHostKeyError | undefined;
     let firstError: (Error & { level?: string }) | undefined;

@@ -2,8 +2,8 @@ import type { LoadedConfig, Principal } from '@carelake/core';
 import type { Lake } from '@carelake/pipeline';
 import { AthenaQueryEngine } from '@carelake/query';
 import { CliUsageError } from '../errors';
+import { loadArrowWriter } from '../result-arrow-loader';
 import type { TextFormat } from '../output-format';
-import { writeResultArrow } from '../result-arrow';
 import { checkQueryOutput, openQueryControls, runQuery, writeText, type RunQueryOptions } from './query';
 
 /** Workgroup of `carelake query` on AWS when `aws.athena` is absent: the one the CDK app in infra/ creates. */
@@ -63,7 +63,7 @@ export async function runAthenaQuery(config: LoadedConfig, lake: Lake, sql: stri
       signal: controls.signal,
       ...(options.limit !== undefined ? { limit: options.limit } : {}),
     });
-    if (options.format === 'arrow') return await writeResultArrow(result, out as string);
+    if (options.format === 'arrow') return await loadArrowWriter()(result, out as string);
     return await writeText(result, options.format as TextFormat, out, options.write);
   } finally {
     controls.dispose();

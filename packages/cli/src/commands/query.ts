@@ -12,8 +12,8 @@ import {
   writeResultParquet,
   type QueryResult,
 } from '@carelake/query';
-import { writeResultArrow } from '../result-arrow';
 import { CliUsageError } from '../errors';
+import { loadArrowWriter } from '../result-arrow-loader';
 import {
   BINARY_FORMATS,
   createTextRenderer,
@@ -72,7 +72,7 @@ export async function runQuery(lake: Lake, sql: string, options: RunQueryOptions
         signal: controls.signal,
       });
     }
-    if (options.format === 'arrow') return await writeResultArrow(await engine.query(sql, queryOptions), out as string);
+    if (options.format === 'arrow') return await loadArrowWriter()(await engine.query(sql, queryOptions), out as string);
     return await writeText(
       await engine.query(sql, queryOptions),
       options.format as TextFormat,

@@ -1,10 +1,10 @@
+import { createRequire } from 'node:module';
 import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
 import type { ConfigIssue } from '@carelake/core';
-import kinesalite from 'kinesalite';
 
 import { StreamError } from '../errors';
 import { checkInteger, throwIfIssues } from '../option-checks';
@@ -52,6 +52,8 @@ export async function startLocalStream(options: LocalStreamOptions): Promise<Loc
   // turns that into an error the caller can handle.
   await probeLevelDbFolder(dataDir);
 
+  // Loaded here, not at module load, so that commands that never start a local stream do not pay for it.
+  const kinesalite = createRequire(__filename)('kinesalite') as typeof import('kinesalite');
   const server = kinesalite({ ...resolved, path: dataDir });
   const port = await listen(server, resolved.port);
   return {
