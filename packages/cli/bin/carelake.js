@@ -9,4 +9,4 @@ if (!existsSync(main)) {
   console.error('carelake is not built yet. Run `npm run build` in the repository, then try again.');
   process.exit(1);
 }
-require(main);
+require(main).runCli(process.argv);
