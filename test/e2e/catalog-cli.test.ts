@@ -79,6 +79,17 @@ describe('carelake catalog', () => {
     expect(listed.stderr).toContain('database "registry" not found');
   });
 
+  it('lets only stewards and admins register', () => {
+    const result = runCli(['catalog', 'register', join(DATASETS, 'clinical.patients.dataset.yaml'), '--as', 'analyst'], lake);
+
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      'carelake: principal analyst may not register tables: only stewards and admins describe datasets\n' +
+        '  Run it --as a principal whose role in carelake.yaml is steward or admin.\n',
+    );
+    expect(runCli(['catalog', 'register', join(DATASETS, 'clinical.patients.dataset.yaml'), '--as', 'steward'], lake).status).toBe(0);
+  });
+
   it('exports an html data dictionary', () => {
     const out = join(root, 'dictionary.html');
 

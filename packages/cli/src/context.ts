@@ -36,8 +36,12 @@ export function loadCliConfig(options: GlobalOptions, command: CliConfigOptions 
   return config;
 }
 
+/**
+ * The CLI's logger: warnings and errors only, as JSON lines on stderr, because a command prints
+ * its own summary on stdout. `--verbose` or CARELAKE_LOG_LEVEL shows progress too.
+ */
 export function cliLogger(): Logger {
-  return createLogger();
+  return createLogger({ level: process.env['CARELAKE_LOG_LEVEL'] ?? 'warn' });
 }
 
 /** Open the lake on the backend of the configuration, run `work`, and close the lake whatever happens. */

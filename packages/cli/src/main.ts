@@ -1,10 +1,12 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DICTIONARY_FORMATS, type DictionaryFormat } from '@carelake/catalog';
-import { describeError, resolvePrincipal } from '@carelake/core';
+import { resolvePrincipal } from '@carelake/core';
+import { formatCliError } from './errors';
 import { ANY_BACKEND, cliLogger, loadCliConfig, withLake, type GlobalOptions } from './context';
 import { loadAuditConfig, mirrorAudit, queryAudit, verifyAudit } from './commands/audit';
 import { inferDatasetDraft } from './commands/catalog-infer';
 import { createKeyFile, rotateLakeKey } from './commands/keys';
+import { listQuarantine, showQuarantineItem } from './commands/quarantine';
 import {
   describeCatalogTable,
   diffCatalogFile,
@@ -30,12 +32,6 @@ import { refreshVocabularyCommand, writeVocabularyStatus } from './commands/voca
 import { OUTPUT_FORMATS, type OutputFormat } from './output-format';
 import { addLifecycleCommands } from './commands/lifecycle-command';
 
-// A reader that stops early (`carelake query ... | head`) closes the pipe; that is not an error.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(0);
-  throw error;
-});
-
 const write = (text: string): void => {
   process.stdout.write(`${text}\n`);
 };
@@ -52,11 +48,16 @@ function positiveInteger(value: string): number {
   return parsed;
 }
 
-const program = new Command('carelake')
+/** The carelake command tree; building it runs nothing, so docs/reference/cli.md is generated from it. */
+export const program = new Command('carelake')
   .description('A governed healthcare analytics lake on a local folder or on AWS.')
   .option('-c, --config <file>', 'carelake.yaml to read (default: ./carelake.yaml if present)')
   .option('--lake <path>', 'lake folder, overriding lake.root')
-  .showHelpAfterError();
+  .option('-v, --verbose', 'log progress as JSON lines on stderr, not only warnings (CARELAKE_LOG_LEVEL sets a level)')
+  .showHelpAfterError()
+  .hook('preAction', () => {
+    if (program.opts<{ verbose?: boolean }>().verbose && process.env['CARELAKE_LOG_LEVEL'] === undefined) process.env['CARELAKE_LOG_LEVEL'] = 'info';
+  });
 
 const globals = (): GlobalOptions => program.opts<GlobalOptions>();
 
@@ -173,7 +174,7 @@ program
     } catch (error) {
       const exitCode = interruptionExitCode(error);
       if (exitCode === undefined) throw error;
-      process.stderr.write(`carelake: ${describeError(error)}\n`);
+      process.stderr.write(`carelake: ${formatCliError(error)}\n`);
       process.exitCode = exitCode;
     }
   });
@@ -333,6 +334,24 @@ audit
     await queryAudit(loadAuditConfig(globals()), { ...rest, ...(table !== undefined ? { resource: table } : {}) }, write);
   });
 
+const quarantineCommand = program.command('quarantine').description('Inspect the parts of inputs that pipelines could not read.');
+quarantineCommand
+  .command('list')
+  .description('List quarantined items with their stage, position and reason; never their content.')
+  .option('--pipeline <name>', 'items of this pipeline only')
+  .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'jsonl']).default('text'))
+  .action(async (options: { pipeline?: string; format: 'text' | 'jsonl' }) => {
+    await listQuarantine(loadCliConfig(globals()), options, write);
+  });
+quarantineCommand
+  .command('show <key>')
+  .description('Print one quarantined item with its rejected content, which can contain health data. Needs an admin; audited.')
+  .option('--as <principal>', 'principal to read as (default: CARELAKE_PRINCIPAL or defaults.principal)')
+  .action(async (key: string, options: { as?: string }) => {
+    const config = loadCliConfig(globals());
+    await showQuarantineItem(config, key, resolvePrincipal(config, options.as), write);
+  });
+
 const keys = program.command('keys').description("Manage the key that encrypts the local lake's objects.");
 keys
   .command('create')
@@ -388,7 +407,17 @@ program
     process.exitCode = await runDeploy({ repositoryRoot: repositoryRootOf(config.sourceFile), ...options }, write);
   });
 
-program.parseAsync(process.argv).catch((error: unknown) => {
-  process.stderr.write(`carelake: ${describeError(error)}\n`);
-  process.exitCode = 1;
-});
+/** Runs the command named by argv; bin/carelake.js calls it, so that importing this module only builds `program`. */
+export async function runCli(argv: readonly string[]): Promise<void> {
+  // A reader that stops early (`carelake query ... | head`) closes the pipe; that is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    process.stderr.write(`carelake: ${formatCliError(error)}\n`);
+    process.exitCode = 1;
+  }
+}

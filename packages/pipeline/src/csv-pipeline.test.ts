@@ -137,6 +137,19 @@ describe('runPipeline with a CSV feed', () => {
 
     const failure = runPipeline({ lake, pipeline: loadPipelineFile(join(root, 'eligibility.pipeline.yaml')), datasets: new Map([[narrow.table, narrow]]) });
 
-    await expect(failure).rejects.toThrow('the CSV columns do not fit raw.eligibility: birth_date is not declared; copay is not declared; visits is not declared');
+    await expect(failure).rejects.toThrow(
+      'the CSV columns do not fit raw.eligibility: birth_date (CSV date) is not declared in the dataset file; ' +
+        'copay (CSV decimal) is not declared in the dataset file; visits (CSV integer) is not declared in the dataset file',
+    );
+  });
+
+  it('names the stored type of a mistyped column', async () => {
+    const mistyped = datasetSchema.parse({ ...dataset, columns: { ...dataset.columns, visits: { type: 'string' } } });
+
+    const failure = runPipeline({ lake, pipeline: loadPipelineFile(join(root, 'eligibility.pipeline.yaml')), datasets: new Map([[mistyped.table, mistyped]]) });
+
+    await expect(failure).rejects.toThrow(
+      'the CSV columns do not fit raw.eligibility: visits is string in the dataset file, but CSV integer is stored as bigint or int',
+    );
   });
 });

@@ -31,12 +31,17 @@ export function checkCsvOutput(schema: CsvSchema, dataset: DatasetDefinition): v
   for (const column of schema.columns) {
     const declared = dataset.columns[column.name];
     const allowed = column.type === 'decimal' && column.precision !== undefined ? ['string'] : STORABLE_AS[column.type];
-    if (!declared) problems.push(`${column.name} is not declared`);
-    else if (!allowed.includes(declared.type)) problems.push(`${column.name} is ${declared.type}, expected ${allowed.join(' or ')}`);
+    const csvType = column.type === 'decimal' && column.precision !== undefined ? `decimal(${column.precision}, ${column.scale ?? 0})` : column.type;
+    if (!declared) problems.push(`${column.name} (CSV ${csvType}) is not declared in the dataset file`);
+    else if (!allowed.includes(declared.type)) {
+      problems.push(`${column.name} is ${declared.type} in the dataset file, but CSV ${csvType} is stored as ${allowed.join(' or ')}`);
+    }
   }
   if (problems.length > 0) {
     throw new PipelineError(`the CSV columns do not fit ${dataset.table}: ${problems.join('; ')}`, {
-      hint: `Declare each column of decode.schema in the dataset file of ${dataset.table} with a matching type.`,
+      hint:
+        `Declare each column of decode.schema in the dataset file of ${dataset.table} with the type it is stored as. ` +
+        'A decimal with a precision is kept as its exact text: declare it string and cast it in SQL.',
     });
   }
 }

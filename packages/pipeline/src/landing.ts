@@ -51,8 +51,9 @@ async function landOnce(
   const safeName = sourceName.replace(/[^A-Za-z0-9._-]/g, '_');
 
   // The first name the content landed under stays its only copy.
+  // The listed size is the stored one, which an encrypting store makes larger; the content's is known.
   for await (const existing of store.list({ prefix: folder })) {
-    return { sourceName, landingKey: existing.key, sha256, sizeBytes: existing.sizeBytes, written: false };
+    return { sourceName, landingKey: existing.key, sha256, sizeBytes: bytes.byteLength, written: false };
   }
   const landingKey = `${folder}${safeName}`;
   const result = await store.put(landingKey, bytes, { tags: { sha256 } });

@@ -224,7 +224,7 @@ export class DuckDbQueryEngine implements QueryEngine {
     tables = statement.tables;
     if (statement.kind === 'invalid') {
       await record('failure');
-      throw executionError(new Error(statement.message));
+      throw executionError(new Error(statement.message), this.principal);
     }
     if (statement.kind === 'denied') {
       await record('denied', denialDetails(statement.denials));
@@ -239,7 +239,7 @@ export class DuckDbQueryEngine implements QueryEngine {
     } catch (error) {
       stop.dispose();
       await record('failure');
-      throw stop.error ?? executionError(error);
+      throw stop.error ?? executionError(error, this.principal);
     }
 
     // Repeated names get a suffix (`n`, `n:1`) so that each is a distinct key of a row object.
@@ -400,11 +400,16 @@ async function fetchChunk(
   }
 }
 
-function executionError(cause: unknown): QueryExecutionError {
-  return new QueryExecutionError(describeDuckDbError(cause), {
-    cause,
-    hint: 'Check the SQL against the tables that `carelake catalog list` shows.',
-  });
+/**
+ * A column a policy hides is missing from the principal's view, so DuckDB reports it as not
+ * found; the hint points at the principal's own columns rather than the catalog's.
+ */
+function executionError(cause: unknown, principal?: Principal): QueryExecutionError {
+  const hint =
+    principal && principal.role !== 'admin'
+      ? `Check the SQL against the tables and columns that \`carelake grants show --principal ${principal.name}\` lists: policies may hide columns the catalog has.`
+      : 'Check the SQL against the tables that `carelake catalog list` shows.';
+  return new QueryExecutionError(describeDuckDbError(cause), { cause, hint });
 }
 
 /**

@@ -153,6 +153,9 @@ describe('DuckDbQueryEngine under governance', () => {
 
     expect(error).toBeInstanceOf(QueryExecutionError);
     expect((error as Error).message).toContain('Referenced column "patient_name" not found');
+    expect((error as QueryExecutionError).hint).toBe(
+      'Check the SQL against the tables and columns that `carelake grants show --principal analyst` lists: policies may hide columns the catalog has.',
+    );
   });
 
   it('shows a column only on the rows whose filter includes it', async () => {

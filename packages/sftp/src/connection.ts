@@ -271,7 +271,10 @@ function describeConnectFailure(
       },
     );
   }
-  return new SftpConnectionError(`cannot connect to ${server}: ${message}`, target, {
+  // ssh2-sftp-client prefixes its own method name, such as "getConnection: ", which tells a user nothing.
+  const reason = message.replace(/^[A-Za-z]+: /, '');
+  return new SftpConnectionError(`cannot connect to ${server}: ${reason}`, target, {
     cause: error,
+    hint: 'Check source.host and source.port in the pipeline file, and that the partner server is up and reachable from this machine.',
   });
 }

@@ -25,6 +25,13 @@ export async function registerCatalogFiles(
   const datasets = files.map((file) => readDatasetForCatalog(file));
 
   await withLake(config, async (lake) => {
+    // Registering describes tables for everyone, so it is the stewards' work, and admins'.
+    if (principal.role !== 'steward' && principal.role !== 'admin') {
+      await lake.audit.append({ principal: principal.name, action: 'catalog.table.update', resources: datasets.map((dataset) => dataset.table), outcome: 'denied' });
+      throw new CliUsageError(`principal ${principal.name} may not register tables: only stewards and admins describe datasets`, {
+        hint: 'Run it --as a principal whose role in carelake.yaml is steward or admin.',
+      });
+    }
     for (const dataset of datasets) {
       for (const result of await registerDataset(lake, dataset, principal)) {
         let state = 'unchanged';
