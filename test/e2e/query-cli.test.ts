@@ -233,7 +233,7 @@ describe('carelake query stops', () => {
 
     expect(run.status).toBe(124);
     expect(run.stderr).toBe(
-      'carelake: query timed out after 1 s Raise --timeout, or narrow the query with WHERE, partition filters or --limit.\n',
+      'carelake: query timed out after 1 s\n  Raise --timeout, or narrow the query with WHERE, partition filters or --limit.\n',
     );
     expect(Date.now() - started).toBeLessThan(30_000);
     expect((await queryEvents()).at(-1)?.outcome).toBe('failure');
@@ -247,7 +247,7 @@ describe('carelake query stops', () => {
     expect(run.code).toBe(130);
     expect(run.stdout.startsWith('n\n0\n')).toBe(true);
     expect(run.stderr).toBe(
-      'carelake: query interrupted by Ctrl-C The rows printed so far are only part of the result.\n',
+      'carelake: query interrupted by Ctrl-C\n  The rows printed so far are only part of the result.\n',
     );
     const event = (await queryEvents()).at(-1);
     expect(event?.outcome).toBe('failure');
