@@ -111,6 +111,8 @@ describe('runPipeline with a CSV feed', () => {
       { member_id: 'M004', birth_date: '1975-04-15', copay: 7.25, visits: 2n, source_position: 5n },
     ]);
     expect(summary.quarantined).toBe(2);
+    // The renamed extract's header does not match, so none of its rows could be read.
+    expect(summary.filesRejected).toBe(1);
     const keys = await quarantineKeys();
     expect(keys).toHaveLength(2);
     const reasons = await Promise.all(keys.map(async (key) => JSON.parse(Buffer.from(await lake.store.get(key)).toString('utf8')).reason as string));

@@ -4,7 +4,7 @@ import { ZONES, type Clock, type LoadedConfig, type Logger, systemClock } from '
 import { FileAuditLog, type AuditLog } from '@carelake/audit';
 import { SqliteCatalog, type Catalog, type SavedQueryStore } from '@carelake/catalog';
 import { EnvelopeCodec, LocalObjectStore, type KeyProvider, type ObjectStore } from '@carelake/storage';
-import { TableStore, type DuckDbLimits } from '@carelake/tables';
+import { TableStore, type DuckDbLimits, type TableStoreOptions } from '@carelake/tables';
 import { checkLakeKey, openLakeKeyProvider } from './lake-keys';
 import { openScratchSession, scratchParentFor } from './scratch';
 
@@ -30,6 +30,8 @@ export interface OpenLakeOptions {
   /** Used instead of the provider `keys` names, such as a test's key. */
   keys?: KeyProvider;
   logger?: Logger;
+  /** Called at the table store's fault points, so that a test can stop a commit there as a crash would. */
+  onTableFaultPoint?: TableStoreOptions['onFaultPoint'];
 }
 
 /**
@@ -67,7 +69,8 @@ export async function openLocalLake(config: LoadedConfig, options: OpenLakeOptio
   }
   const catalog = await SqliteCatalog.open({ path: join(root, '_state', 'catalog.sqlite'), clock });
   const audit = await FileAuditLog.open({ dir: join(root, '_audit'), clock });
-  const tables = await TableStore.open({ store, tiers, clock, duckdb });
+  const faults = options.onTableFaultPoint ? { onFaultPoint: options.onTableFaultPoint } : {};
+  const tables = await TableStore.open({ store, tiers, clock, duckdb, ...faults });
 
   return {
     root,

@@ -39,7 +39,7 @@ export function formatRunSummary(summary: RunSummary): string {
       : []),
     `  rows out: ${summary.rowsOut} (duplicates skipped: ${summary.rowsSkippedAsDuplicate})`,
     ...(tables ? [tables] : []),
-    `  quarantined: ${summary.quarantined}`,
+    `  quarantined: ${summary.quarantined}${summary.filesRejected > 0 ? ` (${summary.filesRejected} whole file(s) unreadable: see carelake quarantine list)` : ''}`,
     `  duration: ${summary.durationMs} ms`,
   ].join('\n');
 }
