@@ -49,9 +49,9 @@ export interface RunPipelineOptions {
 }
 
 /**
- * Points of a run where a crash must leave nothing visible that a restart repeats or loses:
- * `after-landing` once a file's bytes are in the landing zone, before they are decoded, and
- * `before-ledger` once a batch's table commits are done, before its files enter the ingest ledger.
+ * Points of a run where a crash must leave nothing that a restart repeats or loses.
+ * `after-landing`: a file's bytes are in the landing zone and not decoded yet.
+ * `before-ledger`: a batch's table commits are done and its files are not in the ingest ledger yet.
  */
 export type RunnerFaultPoint = 'after-landing' | 'before-ledger';
 
