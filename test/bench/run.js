@@ -3,15 +3,17 @@
 
 // Benchmark runner: `npm run bench` runs every module in benches/, and
 // `npm run bench -- NAME --rows N --runs N` runs the named ones. Each bench
-// exports { name, description, run(options) }. Its run resolves with
-// { input, settings, columns, rows, notes }, which this runner prints and
-// writes to docs/benchmarks/<name>.md.
+// exports { name, description, run(options), charts(table), assess(table) }.
+// Its run resolves with { input, settings, columns, rows, notes }, which this
+// runner prints and writes to docs/benchmarks/<name>.md. Then it redraws the
+// family charts and the index from every page (lib/charts-and-index.js).
 
 const fs = require('node:fs');
 const path = require('node:path');
 const { USAGE, UsageError, parseArgs } = require('./lib/args');
 const { describeMachine, describeLoadAverage } = require('./lib/machine');
 const { textTable, renderResultsPage } = require('./lib/report');
+const { writeChartsAndIndex } = require('./lib/charts-and-index');
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
 const BENCHES_DIR = path.join(__dirname, 'benches');
@@ -25,9 +27,11 @@ function loadBenches() {
   return files.map((file) => {
     const bench = require(path.join(BENCHES_DIR, file));
     const expectedName = path.basename(file, '.js');
-    if (bench.name !== expectedName || typeof bench.run !== 'function') {
+    const functions = [bench.run, bench.charts, bench.assess];
+    if (bench.name !== expectedName || functions.some((value) => typeof value !== 'function')) {
       throw new Error(
-        `benches/${file} must export { name: '${expectedName}', description, run(options) }`,
+        `benches/${file} must export { name: '${expectedName}', description, run(options), ` +
+          'charts(table), assess(table) }',
       );
     }
     return bench;
@@ -87,6 +91,7 @@ async function runBench(bench, options, command) {
 
 async function main() {
   const argv = process.argv.slice(2);
+  let benches;
   let selected;
   let options;
   try {
@@ -96,7 +101,8 @@ async function main() {
       return;
     }
     options = parsed.options;
-    selected = selectBenches(loadBenches(), parsed.names);
+    benches = loadBenches();
+    selected = parsed.chartsOnly ? [] : selectBenches(benches, parsed.names);
   } catch (error) {
     if (!(error instanceof UsageError)) {
       throw error;
@@ -107,15 +113,34 @@ async function main() {
   }
 
   const command = describeCommand(argv);
+  const failures = [];
   for (const bench of selected) {
     try {
       await runBench(bench, options, command);
     } catch (error) {
       // The page of a failed bench is left as it was, so it never shows
-      // numbers from a run whose output did not verify.
+      // numbers from a run whose output did not verify. The next bench runs.
       process.stderr.write(`bench ${bench.name} failed: ${error.message}\n`);
-      process.exitCode = 1;
+      failures.push({ name: bench.name, reason: error.message.split('\n')[0] });
     }
+  }
+
+  try {
+    writeChartsAndIndex({ benches, resultsDir: RESULTS_DIR });
+    process.stdout.write('wrote docs/benchmarks/README.md and docs/benchmarks/charts\n');
+  } catch (error) {
+    failures.push({ name: 'charts and index', reason: error.message });
+  }
+
+  if (selected.length > 0) {
+    const failedBenches = failures.filter((failure) => failure.name !== 'charts and index');
+    const passed = selected.length - failedBenches.length;
+    process.stdout.write(`\n${passed} of ${selected.length} benches ran and wrote their pages.\n`);
+  }
+  if (failures.length > 0) {
+    process.stdout.write('Failed:\n');
+    for (const failure of failures) process.stdout.write(`  ${failure.name}: ${failure.reason}\n`);
+    process.exitCode = 1;
   }
 }
 

@@ -22,9 +22,16 @@ const {
 } = require('../fhir-views/results');
 const { countSampledCells } = require('../fhir-views/row-samples');
 const { loadSyntheaTemplates } = require('../fhir-views/synthea-templates');
-const { describeTargets, describeMemory } = require('../fhir-views/targets');
+const {
+  describeTargets,
+  describeMemory,
+  TARGET_RESOURCES_PER_SECOND,
+  TARGET_VIEWS_RATIO,
+} = require('../fhir-views/targets');
 const { findParquetMismatches } = require('../fhir-views/verify-parquet');
 const { findRunMismatches } = require('../fhir-views/verify-runs');
+const { barsFrom } = require('../lib/chart-panels');
+const { columnOf, numberIn } = require('../lib/results-page');
 
 const DEFAULT_RESOURCES = 1_000_000;
 // One run of both candidates over a million resources took about 100 s on the
@@ -151,6 +158,71 @@ async function run({ resources = DEFAULT_RESOURCES, runs = DEFAULT_RUNS, onProgr
   }
 }
 
+/** Returns the chart panels of a results table of this bench, for the fhir family chart. */
+function charts(table) {
+  const stages = [
+    ['parse: readNdjson', ['parse: readNdjson']],
+    ['all default views', ['all default views']],
+    ['end to end', ['end to end', 'end to end: parse + views']],
+  ];
+  const panels = [
+    {
+      title: 'resources per second by stage, one core',
+      unit: 'resources/s',
+      higherIsBetter: true,
+      note: 'Ratios: to the fhirpath peer in the same stage. carelake’s end to end also checks conformance and writes Parquet.',
+      groups: stages.map(([groupLabel, names]) =>
+        barsFrom(table, {
+          groupLabel,
+          keep: (row) => names.includes(row[1]),
+          label: 'Candidate',
+          value: 'Resources/s (median)',
+          ratio: 'vs fhirpath',
+        }),
+      ),
+    },
+  ];
+  const peak = table.notes
+    .map((note) => /^Peak RSS: carelake (\d+) MiB, fhirpath peer (\d+) MiB/.exec(note))
+    .find((match) => match !== null);
+  if (peak) {
+    panels.push({
+      title: 'peak RSS of each candidate’s process',
+      unit: 'MiB',
+      higherIsBetter: false,
+      groups: [
+        {
+          label: '',
+          bars: [
+            { label: '@carelake/fhir + @carelake/tables', value: Number(peak[1]) },
+            { label: 'fhirpath peer', value: Number(peak[2]) },
+          ],
+        },
+      ],
+    });
+  }
+  return panels;
+}
+
+/** Returns the targets, the results and whether both were met, for the index of results. */
+function assess(table) {
+  const stages = columnOf(table, 'Stage');
+  const rates = columnOf(table, 'Resources/s (median)');
+  const ratios = columnOf(table, 'vs fhirpath');
+  const endToEnd = numberIn(rates[stages.indexOf('end to end')]);
+  const views = numberIn(ratios[stages.indexOf('all default views')]);
+  return {
+    target:
+      `${TARGET_RESOURCES_PER_SECOND.toLocaleString('en-US')} resources/s end to end on one ` +
+      `core; views at ${TARGET_VIEWS_RATIO}x fhirpath`,
+    result:
+      `${Math.round(endToEnd).toLocaleString('en-US')} resources/s ` +
+      `(${endToEnd >= TARGET_RESOURCES_PER_SECOND ? 'met' : 'missed'}); views ${views.toFixed(2)}x ` +
+      `(${views >= TARGET_VIEWS_RATIO ? 'met' : 'missed'})`,
+    met: endToEnd >= TARGET_RESOURCES_PER_SECOND && views >= TARGET_VIEWS_RATIO,
+  };
+}
+
 module.exports = {
   name: 'fhir-views',
   description:
@@ -158,4 +230,6 @@ module.exports = {
     'every default SQL-on-FHIR view) into Parquet with @carelake/tables on one core, and ' +
     'compares the views stage with evaluating the same view paths with the fhirpath package.',
   run,
+  charts,
+  assess,
 };

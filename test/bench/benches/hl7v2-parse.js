@@ -16,6 +16,8 @@ const {
 } = require('../hl7v2/parse-results');
 const { forkChild } = require('../lib/fork-child');
 const { packageVersion } = require('../lib/package-version');
+const { barsFrom, hasColumn } = require('../lib/chart-panels');
+const { columnOf, numberIn } = require('../lib/results-page');
 
 const DEFAULT_RUNS = 5;
 // Distinct messages cycled through in every timed loop.
@@ -57,6 +59,8 @@ function describeSettings() {
       'outside it.',
     'Runs are interleaved across parsers, so that a slow spell on the machine does not fall on ' +
       'one parser’s runs only.',
+    'Peak RSS: the child’s `resourceUsage().maxRSS` at the end of its run, which includes ' +
+      'Node.js itself, the library and the inputs; the median over the runs.',
   ];
 }
 
@@ -136,6 +140,52 @@ async function run({ runs = DEFAULT_RUNS, onProgress = () => {} }) {
   };
 }
 
+/** Returns the chart panels of a results table of this bench, for the hl7v2 family chart. */
+function charts(table) {
+  const panels = [
+    {
+      title: 'messages per second',
+      unit: 'messages/s',
+      higherIsBetter: true,
+      note: 'Ratios: to the fastest peer parser in the same run.',
+      groups: [
+        barsFrom(table, {
+          groupLabel: 'parse',
+          label: 'Parser',
+          value: 'Parse, msgs/s (median)',
+          ratio: 'Parse vs fastest peer',
+        }),
+        barsFrom(table, {
+          groupLabel: 'parse + extract',
+          label: 'Parser',
+          value: 'Parse + extract, msgs/s (median)',
+          ratio: 'Parse + extract vs fastest peer',
+        }),
+      ],
+    },
+  ];
+  if (hasColumn(table, 'Peak RSS, MiB (median)')) {
+    panels.push({
+      title: 'peak RSS of each parser’s process',
+      unit: 'MiB',
+      higherIsBetter: false,
+      groups: [barsFrom(table, { label: 'Parser', value: 'Peak RSS, MiB (median)' })],
+    });
+  }
+  return panels;
+}
+
+/** Returns the target, the result and whether it was met, for the index of results. */
+function assess(table) {
+  const parse = numberIn(columnOf(table, 'Parse vs fastest peer')[0]);
+  const extract = numberIn(columnOf(table, 'Parse + extract vs fastest peer')[0]);
+  return {
+    target: `${TARGET_RATIO}x the fastest peer (parse, and parse + extract, on a string)`,
+    result: `${parse.toFixed(2)}x and ${extract.toFixed(2)}x`,
+    met: parse >= TARGET_RATIO && extract >= TARGET_RATIO,
+  };
+}
+
 module.exports = {
   name: 'hl7v2-parse',
   description:
@@ -143,4 +193,6 @@ module.exports = {
     '@medplum/core and hl7-standard, checks the values each extracts, and compares messages ' +
     'per second with the fastest peer.',
   run,
+  charts,
+  assess,
 };

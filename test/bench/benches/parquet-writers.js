@@ -10,6 +10,7 @@ const { COLUMNS, summarizeWriter, formatRows } = require('../parquet-writers/res
 const { ROW_GROUP_ROWS } = require('../parquet-writers/writers/settings');
 const { WRITERS, BASELINE_WRITER } = require('../parquet-writers/writers');
 const { packageVersion } = require('../lib/package-version');
+const { barsFrom } = require('../lib/chart-panels');
 
 const DEFAULT_ROWS = 1_000_000;
 const DEFAULT_RUNS = 3;
@@ -134,10 +135,55 @@ async function run({ rows = DEFAULT_ROWS, runs = DEFAULT_RUNS, onProgress = () =
   };
 }
 
+/** Returns the chart panels of a results table of this bench, for the parquet-query family chart. */
+function charts(table) {
+  return [
+    {
+      title: 'time to write the rows',
+      unit: 'ms',
+      higherIsBetter: false,
+      note: 'Ratios: to DuckDB in the same run.',
+      groups: [
+        barsFrom(table, {
+          label: 'Writer',
+          value: 'Wall time, ms (median)',
+          ratio: 'Time vs DuckDB',
+        }),
+      ],
+    },
+    {
+      title: 'peak RSS growth of each writer’s process',
+      unit: 'MiB',
+      higherIsBetter: false,
+      groups: [
+        barsFrom(table, {
+          label: 'Writer',
+          value: 'Peak RSS delta, MiB (median)',
+          ratio: 'Memory vs DuckDB',
+        }),
+      ],
+    },
+  ];
+}
+
+/** Returns the index entry of the writers, which have no target because the bench compares them. */
+function assess(table) {
+  const [writer] = table.rows
+    .slice(1)
+    .map((row) => `${row[0]} ${row[table.columns.indexOf('Time vs DuckDB')]}`);
+  return {
+    target: 'none (compares writers)',
+    result: `DuckDB fastest; next ${writer} its time`,
+    met: undefined,
+  };
+}
+
 module.exports = {
   name: 'parquet-writers',
   description:
     'Writes the same row batches to a ZSTD Parquet file with DuckDB, apache-arrow + ' +
     'parquet-wasm and @dsnp/parquetjs (GZIP, as it has no ZSTD), and compares them to DuckDB.',
   run,
+  charts,
+  assess,
 };

@@ -10,6 +10,7 @@ const { probeOpenSshCipher, probeSsh2Handshake } = require('../sftp/ciphers');
 const { hasGnuTime, readOpenSshVersion } = require('../sftp/openssh-client');
 const {
   COLUMNS,
+  LARGE_FILE_TIME_TARGET,
   summarizeRuns,
   formatRows,
   describeLargeFileMemory,
@@ -17,6 +18,8 @@ const {
 } = require('../sftp/results');
 const { findMismatches } = require('../sftp/verify');
 const { WORKLOADS, writeWorkloadInput } = require('../sftp/workloads');
+const { barsFrom } = require('../lib/chart-panels');
+const { columnOf, numberIn } = require('../lib/results-page');
 
 const MIB = 1024 * 1024;
 const DEFAULT_MIB = 1024;
@@ -199,6 +202,47 @@ async function run({
   }
 }
 
+/** Returns the chart panels of a results table of this bench, for the streams-sftp family chart. */
+function charts(table) {
+  const workloads = [...new Set(columnOf(table, 'Workload'))];
+  const panel = (title, unit, value, ratio) => ({
+    title,
+    unit,
+    higherIsBetter: false,
+    groups: workloads.map((workload) =>
+      barsFrom(table, {
+        groupLabel: workload,
+        keep: (row) => row[0] === workload,
+        label: 'Candidate',
+        value,
+        ...(ratio ? { ratio } : {}),
+      }),
+    ),
+  });
+  return [
+    {
+      ...panel('wall time per download', 's', 'Wall time, s (median)', 'Time vs sftp client'),
+      note: 'Ratios: to the OpenSSH sftp client.',
+    },
+    panel('peak RSS of each candidate’s process', 'MiB', 'Peak RSS, MiB'),
+  ];
+}
+
+/** Returns the target, the result and whether it was met, for the index of results. */
+function assess(table) {
+  const ratios = columnOf(table, 'Time vs sftp client');
+  const candidates = columnOf(table, 'Candidate');
+  const at = candidates.findIndex(
+    (name, index) => name.includes('folder sink') && table.rows[index][0] === 'large file',
+  );
+  const ratio = numberIn(ratios[at]);
+  return {
+    target: `fetchAll into a folder within ${LARGE_FILE_TIME_TARGET}x the sftp client's time on the large file`,
+    result: `${ratio.toFixed(2)}x`,
+    met: ratio <= LARGE_FILE_TIME_TARGET,
+  };
+}
+
 module.exports = {
   name: 'sftp',
   description:
@@ -206,4 +250,6 @@ module.exports = {
     '@carelake/sftp’s `fetchAll` (into a folder, and into a LocalObjectStore as the pipeline ' +
     'does) and with OpenSSH’s own sftp client, and compares them to the sftp client.',
   run,
+  charts,
+  assess,
 };

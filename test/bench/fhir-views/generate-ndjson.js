@@ -81,18 +81,27 @@ class NdjsonFileWriter {
  * gets new UUIDs for every id and reference, and every full date and dateTime
  * moves back by the same multiple of 4 years, up to 40. Every Quantity and
  * Money value is scaled by up to 20% either way. The last patient is cut
- * short when the count is reached.
+ * short when the count is reached. With `resourcesPerFile`, a type's
+ * resources go to files `<Type>.NNNN.ndjson` of at most that many each.
  *
  * Returns the files in name order, each with `resourceType`, `path`,
  * `resourceCount` and `bytes`, and the number of patients generated.
  */
-function generateNdjson({ dir, resourceCount, seed, templates }) {
+function generateNdjson({ dir, resourceCount, seed, templates, resourcesPerFile = Infinity }) {
   const random = mulberry32(seed);
   const writers = new Map();
+  const filled = [];
   const writerOf = (resourceType) => {
     let writer = writers.get(resourceType);
+    if (writer !== undefined && writer.resourceCount === resourcesPerFile) {
+      writer.close();
+      filled.push([resourceType, writer]);
+      writer = undefined;
+    }
     if (writer === undefined) {
-      writer = new NdjsonFileWriter(path.join(dir, `${resourceType}.ndjson`));
+      const parts = filled.filter(([type]) => type === resourceType).length;
+      const part = resourcesPerFile === Infinity ? '' : `.${String(parts).padStart(4, '0')}`;
+      writer = new NdjsonFileWriter(path.join(dir, `${resourceType}${part}.ndjson`));
       writers.set(resourceType, writer);
     }
     return writer;
@@ -116,8 +125,8 @@ function generateNdjson({ dir, resourceCount, seed, templates }) {
     for (const writer of writers.values()) writer.close();
   }
 
-  const files = [...writers.entries()]
-    .sort(([left], [right]) => left.localeCompare(right))
+  const files = [...filled, ...writers.entries()]
+    .sort(([, left], [, right]) => left.path.localeCompare(right.path))
     .map(([resourceType, writer]) => ({
       resourceType,
       path: writer.path,

@@ -114,4 +114,9 @@ function describeTargets({ ours, peer, oursRuns }) {
   return { notes: checks.map((check) => check.note), isThroughputMissed: !checks[0].isMet };
 }
 
-module.exports = { describeTargets, describeMemory, TARGET_RESOURCES_PER_SECOND };
+module.exports = {
+  describeTargets,
+  describeMemory,
+  TARGET_RESOURCES_PER_SECOND,
+  TARGET_VIEWS_RATIO,
+};

@@ -13,6 +13,8 @@ const COLUMNS = [
   'ms per MiB of message',
   'Time vs 1 MiB',
   'Time per MiB vs 1 MiB',
+  'Plain scan, ms (median)',
+  'Parse + get vs plain scan',
 ];
 
 /** Adds the median time and the time per MiB of message to each measured case. */
@@ -25,6 +27,7 @@ function summarizeCases(cases) {
       minMs: Math.min(...testCase.timesMs),
       maxMs: Math.max(...testCase.timesMs),
       msPerMib: medianMs / (testCase.messageBytes / MIB),
+      scanMedianMs: median(testCase.scanTimesMs),
     };
   });
 }
@@ -46,6 +49,8 @@ function formatRows(summaries) {
       summary.msPerMib.toFixed(2),
       `${(summary.medianMs / baseline.medianMs).toFixed(2)}x`,
       `${(summary.msPerMib / baseline.msPerMib).toFixed(2)}x`,
+      summary.scanMedianMs.toFixed(2),
+      `${(summary.medianMs / summary.scanMedianMs).toFixed(1)}x`,
     ];
   });
 }

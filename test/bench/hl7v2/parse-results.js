@@ -4,9 +4,9 @@ const { median } = require('../lib/statistics');
 
 const METRICS = ['parseMessagesPerSecond', 'parseAndExtractMessagesPerSecond'];
 
-/** Reduces the rounds of one parser to a median and a range per metric. */
+/** Reduces the rounds of one parser to a median and a range per metric, and its median peak RSS. */
 function summarizeParser(parser, rounds) {
-  const summary = { parser };
+  const summary = { parser, peakRssMiB: median(rounds.map((round) => round.peakRssMiB)) };
   for (const metric of METRICS) {
     const values = rounds.map((round) => round[metric]);
     summary[metric] = {
@@ -50,6 +50,7 @@ const COLUMNS = [
   'Parse + extract range, msgs/s',
   'Parse vs fastest peer',
   'Parse + extract vs fastest peer',
+  'Peak RSS, MiB (median)',
 ];
 
 /** Formats the per-parser summaries as table cells, with ratios to the fastest peer. */
@@ -62,6 +63,7 @@ function formatRows(summaries, fastest, versions) {
     integerFormat.format(summary.parseAndExtractMessagesPerSecond.median),
     formatRange(summary.parseAndExtractMessagesPerSecond),
     ...METRICS.map((metric) => formatRatio(summary[metric].median, fastest[metric].median)),
+    integerFormat.format(summary.peakRssMiB),
   ]);
 }
 

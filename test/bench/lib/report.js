@@ -59,4 +59,4 @@ function renderResultsPage({ bench, result, machine, loadAverage, command, date 
   return `${sections.join('\n\n')}\n`;
 }
 
-module.exports = { textTable, renderResultsPage };
+module.exports = { markdownTable, textTable, renderResultsPage };

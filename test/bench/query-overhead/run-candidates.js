@@ -1,6 +1,8 @@
 'use strict';
 
 const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 const { distEntry } = require('../lib/carelake-dist');
@@ -9,6 +11,7 @@ const REPO_ROOT = path.resolve(__dirname, '../../..');
 const CLI = path.join(REPO_ROOT, 'packages', 'cli', 'bin', 'carelake.js');
 const DIRECT_CHILD = path.join(__dirname, 'direct-child.js');
 const REQUIRE_TIME_HOOK = path.join(__dirname, 'require-time.js');
+const PEAK_RSS_HOOK = path.join(__dirname, '..', 'lib', 'peak-rss-hook.js');
 const STDERR_TAIL_CHARS = 4000;
 
 /** Engine limits both candidates run with. */
@@ -17,15 +20,19 @@ const MEMORY_LIMIT = '2GB';
 
 /**
  * Runs a process to its end and resolves with its wall time from spawn to exit,
- * its standard output and the end of its stderr. Rejects when it exits with an
- * error, quoting the end of its stderr.
+ * its standard output, the end of its stderr and its peak RSS in MiB. Rejects
+ * when it exits with an error, quoting the end of its stderr.
  */
 function timeProcess({ args, env, label }) {
+  const rssFile = path.join(
+    os.tmpdir(),
+    `carelake-bench-rss-${process.pid}-${Math.random().toString(36).slice(2)}`,
+  );
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, args, {
+    const child = spawn(process.execPath, ['--require', PEAK_RSS_HOOK, ...args], {
       cwd: REPO_ROOT,
-      env: { ...process.env, ...env },
+      env: { ...process.env, ...env, BENCH_PEAK_RSS_FILE: rssFile },
     });
     let stdout = '';
     let stderr = '';
@@ -36,8 +43,10 @@ function timeProcess({ args, env, label }) {
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       const wallMs = performance.now() - started;
+      const peakRssMiB = fs.existsSync(rssFile) ? Number(fs.readFileSync(rssFile, 'utf8')) : NaN;
+      fs.rmSync(rssFile, { force: true });
       if (code === 0) {
-        resolve({ wallMs, stdout, stderr });
+        resolve({ wallMs, stdout, stderr, peakRssMiB });
         return;
       }
       const status = signal === null ? `exit code ${code}` : `signal ${signal}`;

@@ -7,16 +7,21 @@
 
 const { performance } = require('node:perf_hooks');
 const { distEntry } = require('../lib/carelake-dist');
+const { buildMapIndex, checkWithMap } = require('./map-peer');
 const { buildCodeSet, buildChecks } = require('./synthetic-codes');
 
 const { buildCodeIndex, loincCheckDigit } = require(distEntry('vocab'));
 
 const WARMUP_PASSES = 2;
 
-/** The two ways to check: by system name on the whole index, or on the system's own index. */
+/**
+ * The two ways to check with @carelake/vocab, by system name on the whole index or on the
+ * system's own index, and the Map peer.
+ */
 const ENTRY_POINTS = [
   { name: 'CodeIndex.check(system, code, date)', timeLoop: timeIndexLoop },
   { name: 'SystemCodeIndex.check(code, date)', timeLoop: timeSystemLoop },
+  { name: 'peer: Map + Date.parse', timeLoop: timeMapLoop, isPeer: true },
 ];
 
 /**
@@ -51,6 +56,13 @@ function timeSystemLoop(index, system, { codes, dates }) {
   return { elapsedMs: performance.now() - startedAt, tally };
 }
 
+function timeMapLoop(periods, _system, { codes, dates }) {
+  const tally = { known: 0, unknown: 0, retired: 0 };
+  const startedAt = performance.now();
+  for (let i = 0; i < codes.length; i += 1) tally[checkWithMap(periods, codes[i], dates[i])] += 1;
+  return { elapsedMs: performance.now() - startedAt, tally };
+}
+
 /** Returns the JavaScript heap and ArrayBuffer memory in use; the index keeps its tables in typed arrays. */
 function memoryInUse() {
   const { heapUsed, arrayBuffers } = process.memoryUsage();
@@ -62,7 +74,9 @@ function measureRetainedMemory(build) {
   let index = build();
   global.gc();
   const withIndex = memoryInUse();
-  if (index.systems.length === 0) throw new Error('the index has no systems');
+  if (index.systems === undefined ? index.size === 0 : index.systems.length === 0) {
+    throw new Error('the index is empty');
+  }
   index = null;
   global.gc();
   return withIndex - memoryInUse();
@@ -107,16 +121,35 @@ function measureIndex(spec, checkCount, runs, seed) {
     throw new Error(`${spec.label}: the index has ${size} codes, expected ${spec.codeCount}`);
   verifyAnswers(index, spec.system, checks, spec.label);
 
-  const results = ENTRY_POINTS.map((entry) => ({ entryPoint: entry.name, timesMs: [] }));
+  const peerStartedAt = performance.now();
+  const periods = buildMapIndex(codeSet.records);
+  const peerBuildMs = performance.now() - peerStartedAt;
+  const peerBytes = measureRetainedMemory(() => buildMapIndex(codeSet.records));
+  verifyAnswers(
+    { check: (_system, code, date) => checkWithMap(periods, code, date) },
+    spec.system,
+    checks,
+    `${spec.label}, Map peer`,
+  );
+  const indexOf = (entry) => (entry.isPeer ? periods : index);
+
+  const results = ENTRY_POINTS.map((entry) => ({
+    entryPoint: entry.name,
+    isPeer: entry.isPeer === true,
+    ...(entry.isPeer ? { buildMs: peerBuildMs, indexBytes: peerBytes } : {}),
+    timesMs: [],
+  }));
   for (let pass = 0; pass < WARMUP_PASSES; pass += 1) {
-    ENTRY_POINTS.forEach((entry) => entry.timeLoop(index, spec.system, freshCopies(checks)));
+    ENTRY_POINTS.forEach((entry) =>
+      entry.timeLoop(indexOf(entry), spec.system, freshCopies(checks)),
+    );
   }
   // Runs alternate the entry points, so that a slow spell does not fall on one only.
   for (let run = 0; run < runs; run += 1) {
     ENTRY_POINTS.forEach((entry, position) => {
       const copies = freshCopies(checks);
       global.gc();
-      const { elapsedMs, tally } = entry.timeLoop(index, spec.system, copies);
+      const { elapsedMs, tally } = entry.timeLoop(indexOf(entry), spec.system, copies);
       verifyTally(tally, checks.counts, `${spec.label}, ${entry.name}`);
       results[position].timesMs.push(elapsedMs);
     });
@@ -137,7 +170,10 @@ function main() {
   const measured = indexes.map((spec, position) =>
     measureIndex(spec, checks, runs, seed + 10 * position),
   );
-  process.send(measured, () => process.disconnect());
+  // maxRSS is in KiB; it covers both indexes, the peer's Maps and the check strings.
+  process.send({ measured, peakRssMiB: process.resourceUsage().maxRSS / 1024 }, () =>
+    process.disconnect(),
+  );
 }
 
 try {
