@@ -1,8 +1,9 @@
 import { formatIsoDate, isCalendarDate } from './calendar-dates';
-import { readTableRows, type TableLayout } from './delimited-table';
-import { FieldChecks } from './field-checks';
+import type { TableLayout } from './delimited-table';
+import type { FieldChecks } from './field-checks';
 import type { ReadOptions, VocabInput } from './input';
 import type { VocabItem } from './problems';
+import { readTableRecords } from './table-records';
 
 /** VaccineStatus values of the CDC's CVX table. */
 export const CVX_STATUSES = ['Active', 'Inactive', 'Pending', 'Never Active', 'Non-US'] as const;
@@ -58,37 +59,29 @@ export async function* readCvxTable(
   input: VocabInput,
   options: ReadOptions,
 ): AsyncGenerator<VocabItem<CvxRecord>> {
-  for await (const batch of readTableRows(input, CVX_LAYOUT, options)) {
-    for (const row of batch) {
-      if (!('fields' in row)) {
-        yield row;
-        continue;
-      }
-      const [code, shortDescription, fullName, note, status, nonvaccine, updated] = row.fields.map(
-        (field) => field.trim(),
-      ) as [string, string, string, string, string, string, string];
-      const checks = new FieldChecks(options.file, row.line);
-      if (!/^\d{1,3}$/.test(code)) {
-        checks.report(
-          code === '' ? 'missing-value' : 'invalid-code',
-          'CVX Code',
-          'CVX Code must be 1 to 3 digits',
-        );
-      }
-      const record: CvxRecord = {
-        cvxCode: code,
-        shortDescription: checks.required('CVX Short Description', shortDescription),
-        fullVaccineName: fullName,
-        note,
-        vaccineStatus: readStatus(checks, status),
-        nonvaccine: readNonvaccine(checks, nonvaccine),
-      };
-      const lastUpdated = readDate(checks, updated);
-      if (lastUpdated !== undefined) record.lastUpdated = lastUpdated;
-      if (checks.ok) yield { kind: 'record', line: row.line, record };
-      else yield* checks.problems;
+  yield* readTableRecords(input, CVX_LAYOUT, options, (fields, checks) => {
+    const [code, shortDescription, fullName, note, status, nonvaccine, updated] = fields.map(
+      (field) => field.trim(),
+    ) as [string, string, string, string, string, string, string];
+    if (!/^\d{1,3}$/.test(code)) {
+      checks.report(
+        code === '' ? 'missing-value' : 'invalid-code',
+        'CVX Code',
+        'CVX Code must be 1 to 3 digits',
+      );
     }
-  }
+    const record: CvxRecord = {
+      cvxCode: code,
+      shortDescription: checks.required('CVX Short Description', shortDescription),
+      fullVaccineName: fullName,
+      note,
+      vaccineStatus: readStatus(checks, status),
+      nonvaccine: readNonvaccine(checks, nonvaccine),
+    };
+    const lastUpdated = readDate(checks, updated);
+    if (lastUpdated !== undefined) record.lastUpdated = lastUpdated;
+    return record;
+  });
 }
 
 function readStatus(checks: FieldChecks, value: string): CvxStatus {

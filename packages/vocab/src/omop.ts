@@ -1,7 +1,7 @@
-import { readTableRows, type TableLayout } from './delimited-table';
-import { FieldChecks } from './field-checks';
+import type { TableLayout } from './delimited-table';
 import type { ReadOptions, VocabInput } from './input';
 import type { VocabItem } from './problems';
+import { readTableRecords } from './table-records';
 
 /**
  * Loaders for the OMOP standardized vocabulary files that Athena delivers. They are named .csv
@@ -100,56 +100,27 @@ export async function* readOmopConcepts(
   input: VocabInput,
   options: ReadOptions,
 ): AsyncGenerator<VocabItem<OmopConceptRecord>> {
-  for await (const batch of readTableRows(input, CONCEPT_LAYOUT, options)) {
-    for (const row of batch) {
-      if (!('fields' in row)) {
-        yield row;
-        continue;
-      }
-      const [
-        id,
-        name,
-        domain,
-        vocabulary,
-        conceptClass,
-        standard,
-        code,
-        start,
-        end,
-        invalidReason,
-      ] = row.fields as [
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-      ];
-      const checks = new FieldChecks(options.file, row.line);
-      const record: OmopConceptRecord = {
-        concept_id: checks.integer('concept_id', id),
-        concept_name: name,
-        domain_id: checks.required('domain_id', domain),
-        vocabulary_id: checks.required('vocabulary_id', vocabulary),
-        concept_class_id: checks.required('concept_class_id', conceptClass),
-        standard_concept: nullIfEmpty(
-          checks.oneOf('standard_concept', standard, STANDARD_CONCEPT_VALUES),
-        ),
-        concept_code: checks.required('concept_code', code),
-        valid_start_date: checks.compactDate('valid_start_date', start),
-        valid_end_date: checks.compactDate('valid_end_date', end),
-        invalid_reason: nullIfEmpty(
-          checks.oneOf('invalid_reason', invalidReason, INVALID_REASON_VALUES),
-        ),
-      };
-      if (checks.ok) yield { kind: 'record', line: row.line, record };
-      else yield* checks.problems;
-    }
-  }
+  yield* readTableRecords(input, CONCEPT_LAYOUT, options, (fields, checks) => {
+    const [id, name, domain, vocabulary, conceptClass, standard, code, start, end, invalidReason] =
+      fields as [string, string, string, string, string, string, string, string, string, string];
+    const record: OmopConceptRecord = {
+      concept_id: checks.integer('concept_id', id),
+      concept_name: name,
+      domain_id: checks.required('domain_id', domain),
+      vocabulary_id: checks.required('vocabulary_id', vocabulary),
+      concept_class_id: checks.required('concept_class_id', conceptClass),
+      standard_concept: nullIfEmpty(
+        checks.oneOf('standard_concept', standard, STANDARD_CONCEPT_VALUES),
+      ),
+      concept_code: checks.required('concept_code', code),
+      valid_start_date: checks.compactDate('valid_start_date', start),
+      valid_end_date: checks.compactDate('valid_end_date', end),
+      invalid_reason: nullIfEmpty(
+        checks.oneOf('invalid_reason', invalidReason, INVALID_REASON_VALUES),
+      ),
+    };
+    return record;
+  });
 }
 
 /** Reads CONCEPT_RELATIONSHIP.csv. Throws `VocabFileError` when the header lacks a column. */
@@ -157,35 +128,27 @@ export async function* readOmopConceptRelationships(
   input: VocabInput,
   options: ReadOptions,
 ): AsyncGenerator<VocabItem<OmopConceptRelationshipRecord>> {
-  for await (const batch of readTableRows(input, CONCEPT_RELATIONSHIP_LAYOUT, options)) {
-    for (const row of batch) {
-      if (!('fields' in row)) {
-        yield row;
-        continue;
-      }
-      const [id1, id2, relationship, start, end, invalidReason] = row.fields as [
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-      ];
-      const checks = new FieldChecks(options.file, row.line);
-      const record: OmopConceptRelationshipRecord = {
-        concept_id_1: checks.integer('concept_id_1', id1),
-        concept_id_2: checks.integer('concept_id_2', id2),
-        relationship_id: checks.required('relationship_id', relationship),
-        valid_start_date: checks.compactDate('valid_start_date', start),
-        valid_end_date: checks.compactDate('valid_end_date', end),
-        invalid_reason: nullIfEmpty(
-          checks.oneOf('invalid_reason', invalidReason, INVALID_REASON_VALUES),
-        ),
-      };
-      if (checks.ok) yield { kind: 'record', line: row.line, record };
-      else yield* checks.problems;
-    }
-  }
+  yield* readTableRecords(input, CONCEPT_RELATIONSHIP_LAYOUT, options, (fields, checks) => {
+    const [id1, id2, relationship, start, end, invalidReason] = fields as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    const record: OmopConceptRelationshipRecord = {
+      concept_id_1: checks.integer('concept_id_1', id1),
+      concept_id_2: checks.integer('concept_id_2', id2),
+      relationship_id: checks.required('relationship_id', relationship),
+      valid_start_date: checks.compactDate('valid_start_date', start),
+      valid_end_date: checks.compactDate('valid_end_date', end),
+      invalid_reason: nullIfEmpty(
+        checks.oneOf('invalid_reason', invalidReason, INVALID_REASON_VALUES),
+      ),
+    };
+    return record;
+  });
 }
 
 /** Reads CONCEPT_ANCESTOR.csv. Throws `VocabFileError` when the header lacks a column. */
@@ -193,29 +156,16 @@ export async function* readOmopConceptAncestors(
   input: VocabInput,
   options: ReadOptions,
 ): AsyncGenerator<VocabItem<OmopConceptAncestorRecord>> {
-  for await (const batch of readTableRows(input, CONCEPT_ANCESTOR_LAYOUT, options)) {
-    for (const row of batch) {
-      if (!('fields' in row)) {
-        yield row;
-        continue;
-      }
-      const [ancestor, descendant, minLevels, maxLevels] = row.fields as [
-        string,
-        string,
-        string,
-        string,
-      ];
-      const checks = new FieldChecks(options.file, row.line);
-      const record: OmopConceptAncestorRecord = {
-        ancestor_concept_id: checks.integer('ancestor_concept_id', ancestor),
-        descendant_concept_id: checks.integer('descendant_concept_id', descendant),
-        min_levels_of_separation: checks.integer('min_levels_of_separation', minLevels),
-        max_levels_of_separation: checks.integer('max_levels_of_separation', maxLevels),
-      };
-      if (checks.ok) yield { kind: 'record', line: row.line, record };
-      else yield* checks.problems;
-    }
-  }
+  yield* readTableRecords(input, CONCEPT_ANCESTOR_LAYOUT, options, (fields, checks) => {
+    const [ancestor, descendant, minLevels, maxLevels] = fields as [string, string, string, string];
+    const record: OmopConceptAncestorRecord = {
+      ancestor_concept_id: checks.integer('ancestor_concept_id', ancestor),
+      descendant_concept_id: checks.integer('descendant_concept_id', descendant),
+      min_levels_of_separation: checks.integer('min_levels_of_separation', minLevels),
+      max_levels_of_separation: checks.integer('max_levels_of_separation', maxLevels),
+    };
+    return record;
+  });
 }
 
 function nullIfEmpty<T extends string>(value: T | ''): T | null {

@@ -1,7 +1,8 @@
-import { readTableRows, type TableLayout, type TableRow } from './delimited-table';
-import { FieldChecks } from './field-checks';
+import type { TableLayout } from './delimited-table';
+import type { FieldChecks } from './field-checks';
 import type { ReadOptions, VocabInput } from './input';
 import type { VocabItem } from './problems';
+import { readTableRecords } from './table-records';
 
 /**
  * Loaders for the RxNorm Rich Release Format (RRF) files. Each line is one record whose fields are
@@ -122,31 +123,23 @@ export async function* readRxnCui(
   input: VocabInput,
   options: ReadOptions,
 ): AsyncGenerator<VocabItem<RxnCuiRecord>> {
-  for await (const batch of readTableRows(input, RXNCUI_LAYOUT, options)) {
-    for (const row of batch) {
-      if (!('fields' in row)) {
-        yield row;
-        continue;
-      }
-      const [cui1, verStart, verEnd, cardinality, cui2] = row.fields as [
-        string,
-        string,
-        string,
-        string,
-        string,
-      ];
-      const checks = new FieldChecks(options.file, row.line);
-      const record: RxnCuiRecord = {
-        CUI1: checks.digits('CUI1', cui1),
-        VER_START: checks.required('VER_START', verStart),
-        VER_END: checks.required('VER_END', verEnd),
-        CARDINALITY: checks.integer('CARDINALITY', cardinality),
-        CUI2: checks.digits('CUI2', cui2, { required: false }),
-      };
-      if (checks.ok) yield { kind: 'record', line: row.line, record };
-      else yield* checks.problems;
-    }
-  }
+  yield* readTableRecords(input, RXNCUI_LAYOUT, options, (fields, checks) => {
+    const [cui1, verStart, verEnd, cardinality, cui2] = fields as [
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    const record: RxnCuiRecord = {
+      CUI1: checks.digits('CUI1', cui1),
+      VER_START: checks.required('VER_START', verStart),
+      VER_END: checks.required('VER_END', verEnd),
+      CARDINALITY: checks.integer('CARDINALITY', cardinality),
+      CUI2: checks.digits('CUI2', cui2, { required: false }),
+    };
+    return record;
+  });
 }
 
 /** Reads RXNCUICHANGES.RRF. OLD_RXCUI and NEW_RXCUI must be digits. */
@@ -167,25 +160,17 @@ async function* readRrf<T extends Record<string, string>>(
   options: ReadOptions,
   check: (checks: FieldChecks, record: T) => void,
 ): AsyncGenerator<VocabItem<T>> {
-  for await (const batch of readTableRows(input, layout, options)) {
-    for (const row of batch) {
-      if (!('fields' in row)) {
-        yield row;
-        continue;
-      }
-      const record = recordOf<T>(layout.columns, row);
-      const checks = new FieldChecks(options.file, row.line);
-      check(checks, record);
-      if (checks.ok) yield { kind: 'record', line: row.line, record };
-      else yield* checks.problems;
-    }
-  }
+  yield* readTableRecords(input, layout, options, (fields, checks) => {
+    const record = recordOf<T>(layout.columns, fields);
+    check(checks, record);
+    return record;
+  });
 }
 
-function recordOf<T>(columns: readonly string[], row: TableRow): T {
+function recordOf<T>(columns: readonly string[], fields: readonly string[]): T {
   const record: Record<string, string> = {};
   columns.forEach((column, index) => {
-    record[column] = row.fields[index] as string;
+    record[column] = fields[index] as string;
   });
   return record as T;
 }

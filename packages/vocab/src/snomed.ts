@@ -1,8 +1,9 @@
-import { readTableRows, type TableLayout } from './delimited-table';
+import type { TableLayout } from './delimited-table';
 import { VocabFileError } from './errors';
-import { FieldChecks } from './field-checks';
+import type { FieldChecks } from './field-checks';
 import { baseNameOf, type ReadOptions, type VocabInput } from './input';
 import type { VocabItem } from './problems';
+import { readTableRecords } from './table-records';
 import { detectReleaseFile, type SnomedContentType } from './release-files';
 import { checkSctid, type SctidPartition } from './sctid';
 
@@ -126,31 +127,23 @@ export async function* readSnomedConcepts(
   options: ReadOptions,
 ): AsyncGenerator<VocabItem<SnomedConceptRecord>> {
   checkSnapshotFileName(options.file, CONCEPT_FILE);
-  for await (const batch of readTableRows(input, CONCEPT_FILE.layout, options)) {
-    for (const row of batch) {
-      if (!('fields' in row)) {
-        yield row;
-        continue;
-      }
-      const [id, effectiveTime, active, moduleId, definitionStatusId] = row.fields as [
-        string,
-        string,
-        string,
-        string,
-        string,
-      ];
-      const checks = new FieldChecks(options.file, row.line);
-      const record: SnomedConceptRecord = {
-        id: sctid(checks, 'id', id, 'concept'),
-        effectiveTime: checks.compactDate('effectiveTime', effectiveTime),
-        active: activeFlag(checks, active),
-        moduleId: sctid(checks, 'moduleId', moduleId, 'concept'),
-        definitionStatusId: sctid(checks, 'definitionStatusId', definitionStatusId, 'concept'),
-      };
-      if (checks.ok) yield { kind: 'record', line: row.line, record };
-      else yield* checks.problems;
-    }
-  }
+  yield* readTableRecords(input, CONCEPT_FILE.layout, options, (fields, checks) => {
+    const [id, effectiveTime, active, moduleId, definitionStatusId] = fields as [
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    const record: SnomedConceptRecord = {
+      id: sctid(checks, 'id', id, 'concept'),
+      effectiveTime: checks.compactDate('effectiveTime', effectiveTime),
+      active: activeFlag(checks, active),
+      moduleId: sctid(checks, 'moduleId', moduleId, 'concept'),
+      definitionStatusId: sctid(checks, 'definitionStatusId', definitionStatusId, 'concept'),
+    };
+    return record;
+  });
 }
 
 /** Reads an RF2 description or text definition Snapshot file; see `readSnomedConcepts` for what it rejects. */
@@ -159,39 +152,31 @@ export async function* readSnomedDescriptions(
   options: ReadOptions,
 ): AsyncGenerator<VocabItem<SnomedDescriptionRecord>> {
   checkSnapshotFileName(options.file, DESCRIPTION_FILE);
-  for await (const batch of readTableRows(input, DESCRIPTION_FILE.layout, options)) {
-    for (const row of batch) {
-      if (!('fields' in row)) {
-        yield row;
-        continue;
-      }
-      const [
-        id,
-        effectiveTime,
-        active,
-        moduleId,
-        conceptId,
-        languageCode,
-        typeId,
-        term,
-        caseSignificanceId,
-      ] = row.fields as [string, string, string, string, string, string, string, string, string];
-      const checks = new FieldChecks(options.file, row.line);
-      const record: SnomedDescriptionRecord = {
-        id: sctid(checks, 'id', id, 'description'),
-        effectiveTime: checks.compactDate('effectiveTime', effectiveTime),
-        active: activeFlag(checks, active),
-        moduleId: sctid(checks, 'moduleId', moduleId, 'concept'),
-        conceptId: sctid(checks, 'conceptId', conceptId, 'concept'),
-        languageCode: checks.required('languageCode', languageCode),
-        typeId: sctid(checks, 'typeId', typeId, 'concept'),
-        term: checks.required('term', term),
-        caseSignificanceId: sctid(checks, 'caseSignificanceId', caseSignificanceId, 'concept'),
-      };
-      if (checks.ok) yield { kind: 'record', line: row.line, record };
-      else yield* checks.problems;
-    }
-  }
+  yield* readTableRecords(input, DESCRIPTION_FILE.layout, options, (fields, checks) => {
+    const [
+      id,
+      effectiveTime,
+      active,
+      moduleId,
+      conceptId,
+      languageCode,
+      typeId,
+      term,
+      caseSignificanceId,
+    ] = fields as [string, string, string, string, string, string, string, string, string];
+    const record: SnomedDescriptionRecord = {
+      id: sctid(checks, 'id', id, 'description'),
+      effectiveTime: checks.compactDate('effectiveTime', effectiveTime),
+      active: activeFlag(checks, active),
+      moduleId: sctid(checks, 'moduleId', moduleId, 'concept'),
+      conceptId: sctid(checks, 'conceptId', conceptId, 'concept'),
+      languageCode: checks.required('languageCode', languageCode),
+      typeId: sctid(checks, 'typeId', typeId, 'concept'),
+      term: checks.required('term', term),
+      caseSignificanceId: sctid(checks, 'caseSignificanceId', caseSignificanceId, 'concept'),
+    };
+    return record;
+  });
 }
 
 /** Reads an RF2 relationship or stated relationship Snapshot file; see `readSnomedConcepts` for what it rejects. */
@@ -200,57 +185,33 @@ export async function* readSnomedRelationships(
   options: ReadOptions,
 ): AsyncGenerator<VocabItem<SnomedRelationshipRecord>> {
   checkSnapshotFileName(options.file, RELATIONSHIP_FILE);
-  for await (const batch of readTableRows(input, RELATIONSHIP_FILE.layout, options)) {
-    for (const row of batch) {
-      if (!('fields' in row)) {
-        yield row;
-        continue;
-      }
-      const [
-        id,
-        effectiveTime,
-        active,
-        moduleId,
-        sourceId,
-        destinationId,
-        group,
-        typeId,
-        characteristicTypeId,
-        modifierId,
-      ] = row.fields as [
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-      ];
-      const checks = new FieldChecks(options.file, row.line);
-      const record: SnomedRelationshipRecord = {
-        id: sctid(checks, 'id', id, 'relationship'),
-        effectiveTime: checks.compactDate('effectiveTime', effectiveTime),
-        active: activeFlag(checks, active),
-        moduleId: sctid(checks, 'moduleId', moduleId, 'concept'),
-        sourceId: sctid(checks, 'sourceId', sourceId, 'concept'),
-        destinationId: sctid(checks, 'destinationId', destinationId, 'concept'),
-        relationshipGroup: checks.integer('relationshipGroup', group),
-        typeId: sctid(checks, 'typeId', typeId, 'concept'),
-        characteristicTypeId: sctid(
-          checks,
-          'characteristicTypeId',
-          characteristicTypeId,
-          'concept',
-        ),
-        modifierId: sctid(checks, 'modifierId', modifierId, 'concept'),
-      };
-      if (checks.ok) yield { kind: 'record', line: row.line, record };
-      else yield* checks.problems;
-    }
-  }
+  yield* readTableRecords(input, RELATIONSHIP_FILE.layout, options, (fields, checks) => {
+    const [
+      id,
+      effectiveTime,
+      active,
+      moduleId,
+      sourceId,
+      destinationId,
+      group,
+      typeId,
+      characteristicTypeId,
+      modifierId,
+    ] = fields as [string, string, string, string, string, string, string, string, string, string];
+    const record: SnomedRelationshipRecord = {
+      id: sctid(checks, 'id', id, 'relationship'),
+      effectiveTime: checks.compactDate('effectiveTime', effectiveTime),
+      active: activeFlag(checks, active),
+      moduleId: sctid(checks, 'moduleId', moduleId, 'concept'),
+      sourceId: sctid(checks, 'sourceId', sourceId, 'concept'),
+      destinationId: sctid(checks, 'destinationId', destinationId, 'concept'),
+      relationshipGroup: checks.integer('relationshipGroup', group),
+      typeId: sctid(checks, 'typeId', typeId, 'concept'),
+      characteristicTypeId: sctid(checks, 'characteristicTypeId', characteristicTypeId, 'concept'),
+      modifierId: sctid(checks, 'modifierId', modifierId, 'concept'),
+    };
+    return record;
+  });
 }
 
 /**
