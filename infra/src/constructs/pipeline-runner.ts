@@ -35,8 +35,8 @@ export interface PipelineRunnerProps {
 
 /**
  * The Lambda function that runs one pipeline, with its own role, encrypted log group and
- * dead-letter queue. A file pipeline runs on its `deploy.schedule`; a stream pipeline is invoked
- * with batches of its stream's records by an event source mapping, one invocation at a time per shard.
+ * dead-letter queue. A file pipeline runs on its `deploy.schedule`. An event source mapping
+ * invokes a stream pipeline with batches of its stream's records, one invocation at a time per shard.
  */
 export class PipelineRunner extends Construct {
   readonly function: LambdaFunctionResource;
@@ -81,9 +81,9 @@ export class PipelineRunner extends Construct {
       securityGroups: [props.securityGroup],
       logGroup,
       deadLetterQueue: deadLetters,
-      // One run at a time for a file pipeline, so that two runs never land the same file; a stream
-      // pipeline gets one invocation per shard. An on-demand stream starts with 4 shards.
-      reservedConcurrentExecutions: streamed ? Math.max(pipeline.source.type === 'kinesis' ? pipeline.source.shards : 1, 4) : 1,
+      // One run at a time for a file pipeline, so that two runs never land the same file. A stream
+      // pipeline gets one invocation per shard, and an on-demand stream starts with 4 shards.
+      reservedConcurrentExecutions: concurrencyOf(pipeline, streamed),
       environment: {
         [RUNNER_ENVIRONMENT.pipelineFile]: bundlePathOf(props.repositoryRoot, pipeline.file),
         [RUNNER_ENVIRONMENT.configFile]: 'carelake.yaml',
@@ -103,10 +103,10 @@ export class PipelineRunner extends Construct {
           batchSize: 1000,
           maxBatchingWindow: Duration.seconds(Math.min(pipeline.source.bufferSeconds, 300)),
           reportBatchItemFailures: true,
-          // Ranges are found per shard in commit order, which holds with one batch per shard at a time.
+          // Committed ranges are looked up per shard in commit order, which is true only with one batch per shard at a time.
           parallelizationFactor: 1,
-          // The handler retries a failed micro-batch from its first record; after this many tries
-          // the range goes to the dead-letter queue and stays in the stream for its retention.
+          // The handler retries a failed micro-batch from its first record. After this many tries
+          // the range goes to the dead-letter queue, and its records stay in the stream for its retention.
           retryAttempts: 10_000,
           onFailure: new SqsDlq(deadLetters),
         }),
@@ -116,4 +116,11 @@ export class PipelineRunner extends Construct {
       rule.addTarget(new LambdaFunction(this.function, { deadLetterQueue: deadLetters, retryAttempts: 2 }));
     }
   }
+}
+
+/** Return the reserved concurrency of a runner: one for a file pipeline, one per shard for a stream. */
+function concurrencyOf(pipeline: LoadedPipeline, streamed: boolean): number {
+  if (!streamed) return 1;
+  const shards = pipeline.source.type === 'kinesis' ? pipeline.source.shards : 1;
+  return Math.max(shards, 4);
 }

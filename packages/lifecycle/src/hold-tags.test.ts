@@ -22,7 +22,7 @@ describe('syncHoldTags', () => {
 
   const holdContext = () => ({ store: lake.hotStore, audit: lake.audit, clock: lake.clock, principal: 'admin' });
 
-  /** The hold tag of each data file, keyed by its partition. */
+  /** Return the hold tag of each data file, keyed by its partition. */
   async function tagsByPartition(): Promise<Record<string, string | undefined>> {
     const snapshot = await lake.tables.snapshot(visitsDataset.table);
     const tags: Record<string, string | undefined> = {};

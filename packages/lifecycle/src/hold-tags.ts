@@ -6,7 +6,7 @@ import { HOLD_TAG_HELD, HOLD_TAG_KEY, HOLD_TAG_NOT_HELD } from './s3-rules';
 export interface HoldTagResult {
   /** Data files whose hold tag was changed. */
   changed: number;
-  /** Data files whose tag already said the right thing. */
+  /** Data files whose tag was already right. */
   unchanged: number;
 }
 
@@ -24,21 +24,21 @@ export async function syncHoldTags(tables: TableStore, tableNames: readonly stri
     for (const file of snapshot.files) {
       const partition = partitionPathOf(snapshot, file);
       const held = holdsCovering({ table, ...(partition === '' ? {} : { partition }) }, holds).length > 0;
-      const wanted = held ? HOLD_TAG_HELD : HOLD_TAG_NOT_HELD;
+      const expected = held ? HOLD_TAG_HELD : HOLD_TAG_NOT_HELD;
       const store = tables.tierStore(file.tier);
       const tags = await store.getTags(file.key);
-      if (tags[HOLD_TAG_KEY] === wanted) {
+      if (tags[HOLD_TAG_KEY] === expected) {
         result.unchanged++;
         continue;
       }
-      await store.putTags(file.key, { ...tags, [HOLD_TAG_KEY]: wanted });
+      await store.putTags(file.key, { ...tags, [HOLD_TAG_KEY]: expected });
       result.changed++;
     }
   }
   return result;
 }
 
-/** The tables a hold covers, to pass to `syncHoldTags` after placing or releasing it. */
+/** Return the tables a hold covers, to pass to `syncHoldTags` after placing or releasing it. */
 export function tablesOfHold(hold: LegalHold): string[] {
   const scope = hold.scope;
   if (scope.kind === 'patient') return [...new Set(scope.partitions.map((partition) => partition.table))];

@@ -65,7 +65,7 @@ export async function placeStoredHold(lake: HoldStoreContext, scope: LegalHoldSc
     action: 'lifecycle.hold.place',
     resources: heldTables(scope),
     outcome: 'success',
-    details: { holdId: hold.id, scope: scope.kind, partitions: scope.kind === 'patient' ? scope.partitions.length : scope.kind === 'partition' ? 1 : 0 },
+    details: { holdId: hold.id, scope: scope.kind, partitions: partitionCountOf(scope) },
   });
   return hold;
 }
@@ -92,4 +92,10 @@ export async function releaseStoredHold(lake: HoldStoreContext, id: string, reas
 function heldTables(scope: LegalHoldScope): string[] {
   if (scope.kind !== 'patient') return [scope.table];
   return [...new Set(scope.partitions.map((partition) => partition.table))].sort();
+}
+
+/** Return how many partitions a hold names: those of a patient, one, or none for a whole dataset. */
+function partitionCountOf(scope: LegalHoldScope): number {
+  if (scope.kind === 'patient') return scope.partitions.length;
+  return scope.kind === 'partition' ? 1 : 0;
 }

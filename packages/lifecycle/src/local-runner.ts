@@ -72,7 +72,7 @@ export interface HeldPartitionReport {
   holdIds: string[];
 }
 
-/** What a lifecycle run moved, deleted and kept; the expiry report. */
+/** The expiry report of one lifecycle run: what it moved, deleted and kept. */
 export interface LocalLifecycleReport {
   ranAt: string;
   dryRun: boolean;
@@ -92,9 +92,10 @@ interface PartitionState {
 }
 
 /**
- * Runs the lifecycle of a local lake once: per dataset and partition it works out the age from
- * the newest `createdAt` of the partition's files, moves the partition to the tier its policy
- * puts that age in, and expires it once past its expiry age unless a legal hold in force covers it.
+ * Runs the lifecycle of a local lake once. For each dataset and partition it works out the age
+ * from the newest `createdAt` of the partition's files and moves the partition to the tier its
+ * policy gives that age. It expires the partition once past its expiry age, unless a legal hold in
+ * force covers it.
  * Each transition and expiry is one audit event. Safe to interrupt and run again: every change
  * is a table commit, and the next run deletes what an interrupted one left.
  */

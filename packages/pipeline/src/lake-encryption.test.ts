@@ -43,7 +43,7 @@ outputs: [raw.members]
 const SENTINELS = ['MBR-SENTINEL-7731', 'Quillfeather', 'Marrowdale'];
 const EXTRACT = ['Member,Family', `${SENTINELS[0]},${SENTINELS[1]}`, `MBR-0002,Ashcombe`, `,${SENTINELS[2]}`].join('\n');
 
-/** Every file under the lake that may hold field values; the catalog, audit log and key record hold none. */
+/** List every file under the lake that may contain field values. The catalog, audit log and key record contain none. */
 function objectFiles(lakeRoot: string): string[] {
   const files: string[] = [];
   const walk = (dir: string): void => {
@@ -102,7 +102,7 @@ describe('an encrypted local lake', () => {
     expect(lake.keys?.keyId).toMatch(/^local:[0-9a-f]{16}$/);
   });
 
-  it('stores no field value and no readable Parquet or JSON in any object file', async () => {
+  it('encrypts every object file', async () => {
     const files = objectFiles(config.lakeRoot);
     const kinds = new Set(files.map((path) => relative(config.lakeRoot, path).split('/')[0]));
 
@@ -167,9 +167,9 @@ describe('an encrypted local lake', () => {
     }
   });
 
-  it('refuses to create a new key for a lake that already holds data', async () => {
+  it('rejects a new key for a lake with data', async () => {
     await rm(join(root, 'lake.key'));
 
-    await expect(openLocalLake(config)).rejects.toThrow(/key file .*lake\.key is missing and the lake at .* already holds data/);
+    await expect(openLocalLake(config)).rejects.toThrow(/key file .*lake\.key is missing and the lake at .* already contains data/);
   });
 });

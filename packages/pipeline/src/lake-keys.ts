@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ConfigError, ZONES, type LoadedConfig } from '@carelake/core';
-import { envelopeKeyId, KeyFileProvider, type KeyProvider } from '@carelake/storage';
+import { ENVELOPE_KEY_ID_BYTES, envelopeKeyId, KeyFileProvider, LocalObjectStore, type KeyProvider } from '@carelake/storage';
 
 /**
- * The key provider that encrypts the local lake's objects, or undefined when
- * `keys.provider` is `none`. A missing key file is created only for a lake
- * without data, because a new key cannot open what an old one wrapped.
+ * Open the key provider that encrypts the local lake's objects, or return undefined when
+ * `keys.provider` is `none`. A missing key file is created only for a lake without data,
+ * because a new key cannot open what an old one wrapped.
  */
 export async function openLakeKeyProvider(config: LoadedConfig): Promise<KeyProvider | undefined> {
   const keys = config.keys;
@@ -20,8 +20,8 @@ export async function openLakeKeyProvider(config: LoadedConfig): Promise<KeyProv
   }
 
   if (!existsSync(keys.path) && keys.createIfMissing) {
-    if (await lakeHoldsData(config.lakeRoot)) {
-      throw new ConfigError(`key file ${keys.path} is missing and the lake at ${config.lakeRoot} already holds data`, [
+    if (await lakeContainsData(config.lakeRoot)) {
+      throw new ConfigError(`key file ${keys.path} is missing and the lake at ${config.lakeRoot} already contains data`, [
         { keyPath: 'keys.path', message: 'the key that encrypted this lake is missing' },
       ], {
         hint: 'Restore the key file from its backup. A new key would not open the objects the old one encrypted.',
@@ -37,7 +37,7 @@ export async function openLakeKeyProvider(config: LoadedConfig): Promise<KeyProv
   return KeyFileProvider.open(keys.path);
 }
 
-async function lakeHoldsData(root: string): Promise<boolean> {
+async function lakeContainsData(root: string): Promise<boolean> {
   for (const zone of [...ZONES, '_state']) {
     const entries = await readdir(join(root, zone)).catch(() => [] as string[]);
     if (entries.length > 0) return true;
@@ -62,7 +62,7 @@ export async function checkLakeKey(root: string, keys: KeyProvider | undefined):
     });
 
   const given = keys?.keyId ?? null;
-  // A lake from before the record existed tells its key by the header of any object.
+  // A lake written before the record existed shows its key in the header of any object.
   const actual = recorded === undefined ? await keyOfFirstObject(root) : recorded;
   if (actual === undefined || actual === given) {
     if (recorded === undefined) await recordLakeKey(root, given);
@@ -95,33 +95,14 @@ export async function recordLakeKey(root: string, keyId: string | null): Promise
 }
 
 /**
- * The key id in the envelope header of the first data object found, null for a plaintext object,
- * or undefined when the lake has no object yet.
+ * Return the key id in the envelope header of the first data object found, null for a plaintext
+ * object, or undefined when the lake has no object yet.
  */
 async function keyOfFirstObject(root: string): Promise<string | null | undefined> {
+  const store = new LocalObjectStore({ root });
   for (const zone of ['landing', 'raw', 'curated', 'quarantine']) {
-    const file = await firstFile(join(root, zone));
-    if (!file) continue;
-    const head = Buffer.alloc(260);
-    const handle = await open(file, 'r');
-    try {
-      const { bytesRead } = await handle.read(head, 0, head.length, 0);
-      return envelopeKeyId(head.subarray(0, bytesRead));
-    } finally {
-      await handle.close();
-    }
-  }
-  return undefined;
-}
-
-async function firstFile(folder: string): Promise<string | undefined> {
-  const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
-  for (const entry of entries) {
-    const path = join(folder, entry.name);
-    if (entry.isFile()) return path;
-    if (entry.isDirectory()) {
-      const found = await firstFile(path);
-      if (found) return found;
+    for await (const object of store.list({ prefix: `${zone}/` })) {
+      return envelopeKeyId(await store.storedHead(object.key, ENVELOPE_KEY_ID_BYTES));
     }
   }
   return undefined;

@@ -146,8 +146,9 @@ const sftpSource = z
   });
 
 /**
- * How the CDK app in infra/ deploys the pipeline's runner. Left out: an AWS Lambda function with
- * the defaults below, run every hour for file sources and by its stream for kinesis sources.
+ * Deployment settings of the pipeline's runner in the CDK app of infra/. Left out, the runner is
+ * an AWS Lambda function with the defaults below, run every hour for file sources and by its
+ * stream for kinesis sources.
  */
 const deploySchema = z
   .object({
@@ -160,7 +161,7 @@ const deploySchema = z
     memoryMiB: z.number().int().min(128).max(10_240).default(2048),
     /** Time limit of one invocation, in seconds (Lambda allows at most 900). */
     timeoutSeconds: z.number().int().min(1).max(900).default(900),
-    /** `ecs` marks a pipeline too long for Lambda's 15 minutes; infra/README.md says how to run it as an ECS task. */
+    /** `ecs` marks a pipeline too long for Lambda's 15 minutes. infra/README.md describes how to run it as an ECS task. */
     runner: z.enum(['lambda', 'ecs']).default('lambda'),
     /** Capacity mode of a kinesis source's stream; `provisioned` uses `source.shards` shards. */
     streamMode: z.enum(['on-demand', 'provisioned']).default('on-demand'),
@@ -237,7 +238,7 @@ export const pipelineSchema = z
     vocabulary: vocabularyCheckSchema.optional(),
     /** Rows collected across files before one commit per table. */
     batchRows: z.number().int().min(1).max(10_000_000).default(100_000),
-    /** How infra/ deploys the runner; see `deploySchema`. */
+    /** Deployment settings of the runner in infra/; see `deploySchema`. */
     deploy: deploySchema.optional(),
   })
   .strict()

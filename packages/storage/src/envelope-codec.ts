@@ -101,9 +101,12 @@ export async function* rewrapEnvelope(
   yield* reader.rest();
 }
 
+/** Bytes at the start of a stored object that always contain its envelope's key id. */
+export const ENVELOPE_KEY_ID_BYTES = MAGIC.length + 2 + 255;
+
 /**
- * The key id in the header of stored bytes, or null when they do not start an envelope, such as
- * an object written without encryption. Needs the first 260 bytes at most.
+ * Return the key id in the header of stored bytes, or null when they do not start an envelope,
+ * such as an object written without encryption. The first `ENVELOPE_KEY_ID_BYTES` suffice.
  */
 export function envelopeKeyId(head: Uint8Array): string | null {
   const bytes = Buffer.from(head);
@@ -170,7 +173,7 @@ class ByteReader {
     return bytes;
   }
 
-  /** The bytes not read yet, as they come. */
+  /** Yield the bytes not read yet, as they arrive. */
   async *rest(): AsyncGenerator<Uint8Array> {
     if (this.buffered.length > 0) yield this.buffered;
     this.buffered = Buffer.alloc(0);

@@ -206,7 +206,7 @@ async function writeCompactedFile(
   }
 }
 
-/** The newest creation time of the files, so that a compacted file never ages faster than its newest rows. */
+/** Return the newest creation time of the files, so that a compacted file never ages faster than its newest rows. */
 async function newestCreatedAt(lake: PartitionLifecycleContext, files: readonly DataFile[]): Promise<Date> {
   let newest = new Date(0);
   for (const file of files) {

@@ -1,9 +1,6 @@
 import type { KeyProvider } from '../key-provider';
-import { envelopeKeyId, rewrapEnvelope } from '../envelope-codec';
+import { ENVELOPE_KEY_ID_BYTES, envelopeKeyId, rewrapEnvelope } from '../envelope-codec';
 import type { LocalObjectStore } from './local-object-store';
-
-/** Enough bytes for the magic, the key id's length and a key id. */
-const ENVELOPE_HEAD_BYTES = 260;
 
 export interface KeyRotationResult {
   /** Objects whose data key now sits under the new key. */
@@ -25,7 +22,7 @@ export interface KeyRotationResult {
 export async function rotateStoreKeys(store: LocalObjectStore, from: KeyProvider, to: KeyProvider): Promise<KeyRotationResult> {
   const result: KeyRotationResult = { rewrapped: 0, alreadyRotated: 0, notEncrypted: 0 };
   for await (const object of store.list({ prefix: '' })) {
-    if (envelopeKeyId(await store.storedHead(object.key, ENVELOPE_HEAD_BYTES)) === null) {
+    if (envelopeKeyId(await store.storedHead(object.key, ENVELOPE_KEY_ID_BYTES)) === null) {
       result.notEncrypted++;
       continue;
     }
