@@ -106,7 +106,7 @@ interface PendingFile {
 /**
  * Run a pipeline once. Each new source file is landed, decoded and mapped, and
  * what fails goes to quarantine. Rows are committed to their tables in
- * batches, `_current` companions are rebuilt and the tables registered. A file
+ * batches and the tables registered; `_current` companions are rebuilt once at the end. A file
  * enters the ingest ledger only after its rows are committed, and files already
  * in the ledger are skipped.
  */
@@ -216,6 +216,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunSumma
     if (batchRows >= pipeline.batchRows) await flush();
   }
   await flush();
+  await refreshCompanions(options, principal, outputs, logger);
 
   if (codeChecks) {
     summary.codes = { ...codeChecks.summary };
@@ -423,9 +424,20 @@ async function commitBatch(
     const rows = codeChecks ? await applyCodeChecks(lake, pipeline.name, codeChecks, result.dataset, result.rows) : result.rows;
     await appendAndRegister(options, principal, result.dataset, rows, context, summary, logger);
   }
+}
 
-  // Companions are rebuilt after every append, so that one following another table's merges
-  // reads the merges committed in this batch.
+/**
+ * Rebuild the `_current` companion of each history output once, after the run's last commit.
+ * A rebuild reads the table's whole history, so rebuilding after every batch would make a long
+ * run quadratic; once at the end it also reads every merge the run committed. It runs even when
+ * no file was new, so that a run killed between a commit and this step is caught up by the next.
+ */
+async function refreshCompanions(
+  options: RunPipelineOptions,
+  principal: Principal,
+  outputs: readonly DatasetDefinition[],
+  logger: Logger,
+): Promise<void> {
   for (const dataset of outputs) {
     if (dataset.kind === 'history') await refreshCurrentTable(options, principal, dataset, logger);
   }

@@ -12,7 +12,7 @@ export function currentDatasetOf(history: DatasetDefinition): DatasetDefinition 
   return {
     ...history,
     table: `${history.table}_current`,
-    description: `Latest version per ${history.key.join(', ')} of ${history.table}, with deletes and merges applied. Rebuilt by the runner on each commit to ${history.table}.`,
+    description: `Latest version per ${history.key.join(', ')} of ${history.table}, with deletes and merges applied. Rebuilt at the end of each pipeline run that writes ${history.table}, and after each stream micro-batch.`,
     kind: 'append',
     dedupeBy: undefined,
   };

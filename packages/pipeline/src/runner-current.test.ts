@@ -1,0 +1,84 @@
+// Real: the runner over synthetic ADT files in a temp folder, a local lake (object store, DuckDB,
+// Parquet, SQLite catalog, audit log). Faked: the clock, and a fault hook that stops the run
+// between the last commit and the ledger.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadConfig, ManualClock } from '@carelake/core';
+import { loadDatasets } from './datasets';
+import { openLocalLake, type Lake } from './lake';
+import { loadPipelineFile, type LoadedPipeline } from './pipeline-file';
+import { runPipeline } from './runner';
+
+const datasets = loadDatasets(resolve(__dirname, '../../../pipelines/datasets'));
+
+function admit(controlId: string, patientId: string): string {
+  return [
+    `MSH|^~\\&|ADT|HOSP|LAKE|CARELAKE|20260101100000+0000||ADT^A01|${controlId}|P|2.5.1`,
+    'EVN|A01|20260101100000+0000',
+    `PID|1||${patientId}^^^HOSP^MR||Synthetic^Person||19800101|F`,
+  ].join('\r');
+}
+
+describe('runPipeline _current companions', () => {
+  let root: string;
+  let lake: Lake;
+  let pipeline: LoadedPipeline;
+
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'carelake-current-test-'));
+    const config = loadConfig({ cwd: root, env: { CARELAKE_LAKE_ROOT: join(root, 'lake'), CARELAKE_QUERY_THREADS: '1' } });
+    lake = await openLocalLake(config, { clock: new ManualClock('2026-03-04T05:06:07.000Z') });
+    await mkdir(join(root, 'inputs'));
+    for (const index of [1, 2, 3]) {
+      await writeFile(join(root, 'inputs', `0${index}.hl7`), admit(`C${index}`, `P${index}`));
+    }
+    // One row per batch, so that the run commits three times.
+    await writeFile(
+      join(root, 'adt.pipeline.yaml'),
+      'name: adt\nsource: { type: directory, path: inputs }\noutputs: [clinical.patients]\nbatchRows: 1\n',
+    );
+    pipeline = loadPipelineFile(join(root, 'adt.pipeline.yaml'));
+  });
+
+  afterEach(async () => {
+    await lake.close();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('rebuilds each companion once per run, from the last batch', async () => {
+    await runPipeline({ lake, pipeline, datasets });
+
+    const history = await lake.tables.snapshot('clinical.patients');
+    const current = await lake.tables.snapshot('clinical.patients_current');
+    expect(history?.version).toBe(2);
+    expect(current?.version).toBe(0);
+    expect(current?.sourceVersion).toBe(2);
+    expect(current?.summary.rowsAdded).toBe(3);
+  });
+
+  it('catches up a companion that a killed run left behind, when the next run commits nothing', async () => {
+    const killed = new Error('stopped before the ledger');
+    let batches = 0;
+    await expect(
+      runPipeline({
+        lake,
+        pipeline,
+        datasets,
+        onFaultPoint: (point) => {
+          if (point === 'before-ledger' && ++batches === 3) throw killed;
+        },
+      }),
+    ).rejects.toBe(killed);
+    expect(await lake.tables.snapshot('clinical.patients_current')).toBeUndefined();
+
+    const summary = await runPipeline({ lake, pipeline, datasets });
+
+    expect(summary.filesIngested).toBe(1);
+    expect(summary.rowsOut).toBe(0);
+    expect(summary.rowsSkippedAsDuplicate).toBe(1);
+    const current = await lake.tables.snapshot('clinical.patients_current');
+    expect(current?.sourceVersion).toBe(2);
+    expect(current?.summary.rowsAdded).toBe(3);
+  });
+});
