@@ -46,7 +46,7 @@ describe('runPipeline _current companions', () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  it('rebuilds each companion once per run, from the last batch', async () => {
+  it('rebuilds once per run', async () => {
     await runPipeline({ lake, pipeline, datasets });
 
     const history = await lake.tables.snapshot('clinical.patients');
@@ -57,7 +57,7 @@ describe('runPipeline _current companions', () => {
     expect(current?.summary.rowsAdded).toBe(3);
   });
 
-  it('catches up a companion that a killed run left behind, when the next run commits nothing', async () => {
+  it('catches up after a killed run', async () => {
     const killed = new Error('stopped before the ledger');
     let batches = 0;
     await expect(
