@@ -33,6 +33,7 @@ import {
   type PartitionLifecycleContext,
 } from './partition-lifecycle';
 import { HOT_TIER } from './tier';
+import { DigestSet } from './digest-set';
 
 /**
  * Points where a test may stop a writer: after the new data files are put and before the commit
@@ -89,7 +90,7 @@ export interface CommitResult {
  */
 export class TableStore {
   private readonly clock: Clock;
-  private readonly hashCache = new Map<string, { version: number; hashes: Set<string> }>();
+  private readonly hashCache = new Map<string, { version: number; hashes: DigestSet }>();
 
   private constructor(
     private readonly options: TableStoreOptions,
@@ -341,22 +342,28 @@ export class TableStore {
     const fresh: Row[] = [];
     for (const row of rows) {
       const hash = String(row[column]);
-      if (stored.has(hash) || seen.has(hash)) continue;
+      if (seen.has(hash) || (stored && stored.has(hash))) continue;
       seen.add(hash);
       fresh.push(row);
     }
     return fresh;
   }
 
-  private async storedHashes(dataset: DatasetDefinition, base: TableSnapshot | undefined, column: string): Promise<Set<string>> {
-    if (!base) return new Set();
+  private async storedHashes(dataset: DatasetDefinition, base: TableSnapshot | undefined, column: string): Promise<DigestSet | undefined> {
+    if (!base) return undefined;
     const cached = this.hashCache.get(dataset.table);
     if (cached && cached.version === base.version) return cached.hashes;
 
+    // Read in chunks, so that the table's hashes never exist as one array of strings.
     const hashes = await this.withMaterialized(base, async (pathOf) => {
       const sql = `SELECT DISTINCT ${quoteIdentifier(column)} AS h FROM (${snapshotSourceSql(base, pathOf)})`;
-      const reader = await this.duck.connection.runAndReadAll(sql);
-      return new Set(reader.getRowsJS().map((row) => String(row[0])));
+      const result = await this.duck.connection.stream(sql);
+      const set = new DigestSet(base.files.reduce((sum, file) => sum + file.rowCount, 0));
+      for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+        const vector = chunk.getColumnVector(0);
+        for (let row = 0; row < chunk.rowCount; row++) set.add(String(vector.getItem(row)));
+      }
+      return set;
     });
     this.hashCache.set(dataset.table, { version: base.version, hashes });
     return hashes;

@@ -105,8 +105,8 @@ function describeSettings({ source, messagesPerFile, resourcesPerFile, outputs }
       '"write TABLE" covers the Parquet write, encryption and commit of that table, plus the ' +
       'catalog registration of the table written before it. "transform FILE" covers the SQL ' +
       'transform over the view rows just committed. "_current refresh TABLE" rebuilds the ' +
-      '`_current` companion of a history table from its whole history. A table that receives no ' +
-      'rows sends no signal, so its time falls in the next stage.',
+      '`_current` companion of a history table from its whole history, once at the end of the ' +
+      'run. A table that receives no rows sends no signal, so its time falls in the next stage.',
   ];
 }
 
