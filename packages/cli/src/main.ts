@@ -24,6 +24,7 @@ import { formatDeidRunSummary, printDeidReport, runDeidCommand } from './command
 import { runDemo } from './commands/demo';
 import { listenMllp } from './commands/mllp-listen';
 import { applyGrants, checkGrants, planGrants, showGrants, type PolicySources } from './commands/grants';
+import type { PlanListing } from './commands/plan-listing';
 import { formatRunSummary, runPipelineFile } from './commands/pipeline-run';
 import { formatStreamPutSummary, formatStreamRunSummary, putStreamFiles, runStreamPipelineFile } from './commands/stream';
 import { checkQueryOutput, interruptionExitCode } from './commands/query';
@@ -296,15 +297,17 @@ policyOptions(grants.command('check'))
   });
 policyOptions(grants.command('plan'))
   .description('Show how the policy files differ from the policies in force in the lake, or in Lake Formation on the aws backend.')
-  .action(async (options: PolicySources) => {
-    await planGrants(loadCliConfig(globals(), { backends: ANY_BACKEND }), options, write);
+  .option('--detail', 'list every tag assignment instead of counting them')
+  .action(async (options: PolicySources & PlanListing) => {
+    await planGrants(loadCliConfig(globals(), { backends: ANY_BACKEND }), options, write, options);
   });
 policyOptions(grants.command('apply'))
   .description('Check the policy files and put them in force (in Lake Formation on the aws backend); queries enforce them from then on. Needs an admin.')
   .option('--as <principal>', 'principal of carelake.yaml to apply as, which must be an admin (default: CARELAKE_PRINCIPAL or defaults.principal)')
-  .action(async (options: PolicySources & { as?: string }) => {
+  .option('--detail', 'list every tag assignment instead of counting them')
+  .action(async (options: PolicySources & PlanListing & { as?: string }) => {
     const config = loadCliConfig(globals(), { backends: ANY_BACKEND });
-    await applyGrants(config, options, resolvePrincipal(config, options.as), write);
+    await applyGrants(config, options, resolvePrincipal(config, options.as), write, options);
   });
 policyOptions(grants.command('show'))
   .description('Show what a principal may read under the policies in force: tables, columns, row filters and the grants behind them.')

@@ -2,7 +2,6 @@ import type { LoadedConfig, Principal } from '@carelake/core';
 import {
   countPlan,
   createLakeFormationClient,
-  describePlan,
   explainAccess,
   formatProblem,
   GovernanceError,
@@ -17,6 +16,7 @@ import {
 import type { Lake } from '@carelake/pipeline';
 import { CliUsageError } from '../errors';
 import { applyAuditEvents } from './grants-audit';
+import { formatPlan, type PlanListing } from './plan-listing';
 
 type Write = (text: string) => void;
 
@@ -81,7 +81,7 @@ function writePlanNotes(plan: LakeFormationPlan, write: Write): void {
 }
 
 /** Print how the policy files differ from the permissions, LF-tags and data cells filters in force in Lake Formation. */
-export async function planLakeFormationGrants(config: LoadedConfig, set: PolicySet, folder: string, write: Write, summarize: (plan: LakeFormationPlan['changes']) => string): Promise<void> {
+export async function planLakeFormationGrants(config: LoadedConfig, set: PolicySet, folder: string, write: Write, summarize: (plan: LakeFormationPlan['changes']) => string, listing: PlanListing = {}): Promise<void> {
   await withLakeFormation(config, async (governance) => {
     const plan = await planOn(governance, set);
     writePlanNotes(plan, write);
@@ -89,7 +89,7 @@ export async function planLakeFormationGrants(config: LoadedConfig, set: PolicyS
       write(`no changes: Lake Formation matches ${folder} (sha256 ${policySetHash(set).slice(0, 12)})`);
       return;
     }
-    write(describePlan(plan.changes));
+    write(formatPlan(plan.changes, listing));
     write(`plan: ${summarize(plan.changes)}; run carelake grants apply to put it in force`);
   });
 }
@@ -106,6 +106,7 @@ export async function applyLakeFormationGrants(
   principal: Principal,
   write: Write,
   summarize: (plan: LakeFormationPlan['changes']) => string,
+  listing: PlanListing = {},
 ): Promise<void> {
   const sha256 = policySetHash(set);
   await withLakeFormation(config, async (governance) => {
@@ -132,7 +133,7 @@ export async function applyLakeFormationGrants(
     for (const event of applyAuditEvents(plan.changes, { applied: set, previous: undefined, appliedSha256: sha256, previousSha256: undefined }, principal.name)) {
       await lake.audit.append(event);
     }
-    write(describePlan(plan.changes));
+    write(formatPlan(plan.changes, listing));
     write(`applied policies ${sha256.slice(0, 12)} to Lake Formation: ${summarize(plan.changes)}`);
   });
 }

@@ -5,7 +5,6 @@ import {
   applyLocal,
   checkPolicies,
   countPlan,
-  describePlan,
   explainAccess,
   formatProblem,
   GovernanceError,
@@ -20,6 +19,7 @@ import {
 import { loadDatasets, type Lake } from '@carelake/pipeline';
 import { withLake } from '../context';
 import { CliUsageError } from '../errors';
+import { formatPlan, type PlanListing } from './plan-listing';
 import { applyAuditEvents } from './grants-audit';
 import { applyLakeFormationGrants, planLakeFormationGrants, showLakeFormationGrants } from './grants-aws';
 
@@ -51,11 +51,11 @@ export async function checkGrants(config: LoadedConfig, sources: PolicySources, 
  * Print how the policy files differ from the policies in force: the lake's snapshot on the local
  * backend, Lake Formation on the aws backend.
  */
-export async function planGrants(config: LoadedConfig, sources: PolicySources, write: Write): Promise<void> {
+export async function planGrants(config: LoadedConfig, sources: PolicySources, write: Write, listing: PlanListing = {}): Promise<void> {
   await withLake(config, async (lake) => {
     const { set, folder } = await loadPolicySet(config, lake, sources);
     if (config.backend === 'aws') {
-      await planLakeFormationGrants(config, set, folder, write, summarize);
+      await planLakeFormationGrants(config, set, folder, write, summarize, listing);
       return;
     }
     const planned = planLocal(set, readGovernanceSnapshot(lake.root));
@@ -64,7 +64,7 @@ export async function planGrants(config: LoadedConfig, sources: PolicySources, w
       write(`no changes: the policies in force match ${folder} (sha256 ${planned.sha256.slice(0, 12)})`);
       return;
     }
-    write(describePlan(planned.plan));
+    write(formatPlan(planned.plan, listing));
     write(`plan: ${summarize(planned.plan)}; run carelake grants apply to put it in force`);
   });
 }
@@ -75,7 +75,7 @@ export async function planGrants(config: LoadedConfig, sources: PolicySources, w
  * the aws backend. Only an admin of carelake.yaml may apply. Every permission granted or revoked and every data cells filter
  * changed is an audit event, and so is an attempt by anyone else.
  */
-export async function applyGrants(config: LoadedConfig, sources: PolicySources, principal: Principal, write: Write): Promise<void> {
+export async function applyGrants(config: LoadedConfig, sources: PolicySources, principal: Principal, write: Write, listing: PlanListing = {}): Promise<void> {
   await withLake(config, async (lake) => {
     if (principal.role !== 'admin') {
       await lake.audit.append({ principal: principal.name, action: 'governance.apply', resources: [], outcome: 'denied' });
@@ -85,7 +85,7 @@ export async function applyGrants(config: LoadedConfig, sources: PolicySources, 
     }
     const { set } = await loadPolicySet(config, lake, sources);
     if (config.backend === 'aws') {
-      await applyLakeFormationGrants(config, lake, set, principal, write, summarize);
+      await applyLakeFormationGrants(config, lake, set, principal, write, summarize, listing);
       return;
     }
     const previous = readGovernanceSnapshot(lake.root);
@@ -102,7 +102,7 @@ export async function applyGrants(config: LoadedConfig, sources: PolicySources, 
       principal.name,
     );
     for (const event of events) await lake.audit.append(event);
-    write(describePlan(applied.plan));
+    write(formatPlan(applied.plan, listing));
     write(`applied policies ${applied.sha256.slice(0, 12)}: ${summarize(applied.plan)}`);
   });
 }
