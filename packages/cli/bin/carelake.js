@@ -9,4 +9,6 @@ if (!existsSync(main)) {
   console.error('carelake is not built yet. Run `npm run build` in the repository, then try again.');
   process.exit(1);
 }
+// Installed before the CLI loads its packages, whose indexes import the AWS SDK clients.
+require(join(__dirname, '..', 'dist', 'deferred-sdk.js')).deferAwsSdkLoads();
 require(main).runCli(process.argv);

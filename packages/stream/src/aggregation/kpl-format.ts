@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 
-import { parse } from 'protobufjs';
+import type { Type } from 'protobufjs';
 
 // The KPL aggregated record format, from amazon-kinesis-producer's
 // aggregation-format.md: the 4-byte magic number, a protobuf (proto2)
@@ -37,9 +38,18 @@ message Record {
 }
 `;
 
-const AggregatedRecordType = parse(AGGREGATION_PROTO, { keepCase: true }).root.lookupType(
-  'AggregatedRecord',
-);
+let aggregatedRecordType: Type | undefined;
+
+/**
+ * Returns the `AggregatedRecord` message type, compiled on first use: protobufjs and the parse
+ * are part of every CLI start otherwise, and only aggregated stream records need them.
+ */
+function aggregatedRecord(): Type {
+  if (aggregatedRecordType) return aggregatedRecordType;
+  const protobuf = createRequire(__filename)('protobufjs') as typeof import('protobufjs');
+  aggregatedRecordType = protobuf.parse(AGGREGATION_PROTO, { keepCase: true }).root.lookupType('AggregatedRecord');
+  return aggregatedRecordType;
+}
 
 /** One user record inside an aggregated record. Indexes are 0-based positions in the key tables. */
 export interface AggregatedUserRecord {
@@ -57,7 +67,7 @@ export interface AggregatedRecordContent {
 
 /** Encode an aggregated record: magic number, protobuf message, MD5 of the message. */
 export function encodeAggregatedRecord(content: AggregatedRecordContent): Uint8Array {
-  const message = AggregatedRecordType.fromObject({
+  const message = aggregatedRecord().fromObject({
     partition_key_table: content.partitionKeyTable,
     explicit_hash_key_table: content.explicitHashKeyTable,
     records: content.records.map((record) => ({
@@ -66,7 +76,7 @@ export function encodeAggregatedRecord(content: AggregatedRecordContent): Uint8A
       data: record.data,
     })),
   });
-  const protobufBytes = AggregatedRecordType.encode(message).finish();
+  const protobufBytes = aggregatedRecord().encode(message).finish();
   const digest = createHash('md5').update(protobufBytes).digest();
   return Buffer.concat([KPL_MAGIC, protobufBytes, digest]);
 }
@@ -89,7 +99,7 @@ export function decodeAggregatedRecord(data: Uint8Array): AggregatedRecordConten
 
   let decoded: RawAggregatedRecord;
   try {
-    decoded = AggregatedRecordType.toObject(AggregatedRecordType.decode(protobufBytes), {
+    decoded = aggregatedRecord().toObject(aggregatedRecord().decode(protobufBytes), {
       longs: String,
       arrays: true,
     }) as RawAggregatedRecord;
