@@ -12,8 +12,7 @@ const loader = Module as unknown as { _load: Load };
  * the client on first use. The package indexes load the Glue, S3, Athena, Lake Formation and
  * Kinesis clients when imported, which cost about 0.1 s of every CLI start (medians of 8 runs of
  * `carelake help` on a shared 2-core machine). The compiled code reads exports at call time,
- * as in `client_s3_1.GetObjectCommand`,
- * so the stand-in is enough. Requests from other packages, the SDK's own included, load as usual.
+ * as in `client_s3_1.GetObjectCommand`, so the stand-in is enough. Requests from other packages, the SDK's own included, load as usual.
  * Returns a function that restores the normal loader.
  */
 export function deferAwsSdkLoads(): () => void {
