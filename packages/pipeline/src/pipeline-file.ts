@@ -84,6 +84,12 @@ const kinesisSource = z
     bufferMiB: z.number().min(1).max(128).default(5),
     /** Age of a micro-batch's oldest record that commits it, in seconds. */
     bufferSeconds: z.number().min(0).max(900).default(300),
+    /**
+     * Minimum time between two rebuilds of the `_current` companions, in seconds. A rebuild reads a
+     * table's whole history, so one after every micro-batch would slow a busy stream more and more.
+     * 0 rebuilds after every micro-batch. The end of a run always rebuilds them.
+     */
+    currentRefreshSeconds: z.number().min(0).max(86_400).default(300),
     /** Name of the consumer, which owns the checkpoints; the pipeline name when left out. */
     consumer: z.string().regex(/^[a-zA-Z0-9_.-]{1,128}$/, 'must be 1 to 128 letters, digits, "_", "." or "-"').optional(),
   })

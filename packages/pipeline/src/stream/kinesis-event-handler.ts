@@ -11,6 +11,7 @@ import { PipelineError } from '../errors';
 import { CommittedStreamRanges } from './committed-ranges';
 import {
   commitMicroBatch,
+  refreshStreamCompanions,
   emptyMicroBatchCounts,
   type MicroBatchCounts,
   type StreamFaultHook,
@@ -137,6 +138,13 @@ export function createKinesisEventHandler(
     }
     const failed = await commitOpen();
     if (failed) return failed;
+    // Once per invocation: the rows are committed and checkpointed by the response, so a failed
+    // rebuild is logged and left to the next invocation, which rebuilds from the whole history.
+    try {
+      await refreshStreamCompanions(setup);
+    } catch (error) {
+      logger.error({ reason: describeFailure(error) }, 'rebuilding the _current companions failed; the next invocation rebuilds them');
+    }
 
     const { rowsByTable: _tables, ...loggedCounts } = counts;
     logger.info(

@@ -57,7 +57,8 @@ export type StreamFaultHook = (
 
 /**
  * Commit a micro-batch: quarantine its rejected records, store attachments, append each shard's
- * rows to each table as its own commit, run the SQL transforms, and rebuild `_current` companions.
+ * rows to each table as its own commit, and run the SQL transforms. `_current` companions are
+ * rebuilt separately, by `refreshStreamCompanions`, because a rebuild reads a table's whole history.
  * Each commit records the shard's sequence range in `inputs` and in its data file names. Rows of
  * records that a commit of the same range already contains are left out, so that a replay writes
  * nothing twice. The caller stores the checkpoints afterwards.
@@ -69,7 +70,7 @@ export async function commitMicroBatch(
   counts: MicroBatchCounts,
   onFaultPoint?: StreamFaultHook,
 ): Promise<void> {
-  const { lake, principal, logger } = setup;
+  const { lake } = setup;
   const microBatch = counts.microBatches + 1;
   const ranges = batch.shardRanges();
   const recordsByShard = groupByShard(batch.records);
@@ -102,13 +103,19 @@ export async function commitMicroBatch(
   }
   await runTransforms(setup, ranges, changes, counts);
 
-  // Companions are rebuilt after every append, so that one following another table's merges reads them.
-  for (const dataset of setup.tables.outputs) {
-    if (dataset.kind === 'history') await refreshCurrentTable(setup, principal, dataset, logger);
-  }
   counts.microBatches = microBatch;
   counts.recordsIn += batch.recordCount;
   await onFaultPoint?.('before-checkpoint', { microBatch });
+}
+
+/**
+ * Rebuild the `_current` companion of each history output from everything committed so far, after
+ * all appends, so that one following another table's merges reads them.
+ */
+export async function refreshStreamCompanions(setup: StreamPipelineSetup): Promise<void> {
+  for (const dataset of setup.tables.outputs) {
+    if (dataset.kind === 'history') await refreshCurrentTable(setup, setup.principal, dataset, setup.logger);
+  }
 }
 
 /** Append one table's rows, one commit per shard. Returns the rows left out as already stored. */

@@ -111,6 +111,37 @@ describe('stream pipeline publishing and reading', () => {
     expect(stored).toEqual(payloads);
   });
 
+  it.each([
+    [300, 1],
+    [0, 2],
+  ])('rebuilds companions at most every %i s', async (currentRefreshSeconds, lastVersion) => {
+    // Each message stages five rows, so batchRows 5 makes one micro-batch per message.
+    const pipeline = streamPipeline({
+      source: { type: 'kinesis', stream: 'hl7-adt', bufferSeconds: 0, currentRefreshSeconds },
+      batchRows: 5,
+    });
+    await endpoint.ensureStream('hl7-adt', 1);
+    const publisher = new StreamPublisher({
+      setup: streamPublishingSetup({ lake, pipeline }),
+      client: endpoint.client,
+      producer: { lingerMs: 0 },
+    });
+    for (const number of [1, 2, 3]) await publisher.publish(Buffer.from(numberedAdt(number)), { name: 'adt.hl7', record: number });
+    await publisher.close();
+
+    const worker = new StreamPipelineWorker({
+      setup: await prepareStreamPipeline({ lake, pipeline, datasets: repositoryDatasets }),
+      client: endpoint.client,
+      consumer: { idleDelayMs: 5, maxRecordsPerRequest: 1 },
+    });
+    const summary = await worker.run({ untilCaughtUp: true });
+
+    const current = await lake.tables.snapshot('clinical.patients_current');
+    expect(summary.microBatches).toBeGreaterThanOrEqual(3);
+    expect(current?.version).toBe(lastVersion);
+    expect(current?.summary.rowsAdded).toBe(3);
+  });
+
   it('rejects a raw table without the stream record columns', async () => {
     const pipeline = streamPipeline({ decode: { format: 'raw' }, outputs: ['raw.hl7v2_segments'] });
 

@@ -13,6 +13,7 @@ import { CommittedStreamRanges } from './committed-ranges';
 import {
   commitMicroBatch,
   emptyMicroBatchCounts,
+  refreshStreamCompanions,
   type MicroBatchCounts,
   type StreamFaultHook,
 } from './micro-batch-commit';
@@ -75,6 +76,8 @@ export class StreamPipelineWorker {
   private readonly pendingBatches = new Map<string, StreamBatch>();
   private microBatch: StreamMicroBatch | undefined;
   private lastIngestedAtMs = 0;
+  /** When the `_current` companions were last rebuilt; undefined before the first rebuild. */
+  private lastRefreshMs: number | undefined;
   private queue: Promise<void> = Promise.resolve();
   private consumer: StreamConsumer | undefined;
   private failure: unknown;
@@ -115,6 +118,9 @@ export class StreamPipelineWorker {
         const delivered = stats.recordsDelivered + stats.recordsDeadLettered;
         if (!options.untilCaughtUp || this.stopped || delivered === 0) break;
       }
+      // Also when this run committed nothing, so that a run stopped before its rebuild is caught up.
+      await this.enqueue(() => this.refreshCompanions());
+      this.throwIfFailed();
     } finally {
       clearInterval(timer);
     }
@@ -212,6 +218,7 @@ export class StreamPipelineWorker {
     for (const batch of this.pendingBatches.values()) await batch.commit();
     this.pendingBatches.clear();
     this.microBatch = undefined;
+    if (this.isRefreshDue()) await this.refreshCompanions();
     setup.logger.info(
       {
         microBatch: this.counts.microBatches,
@@ -222,6 +229,17 @@ export class StreamPipelineWorker {
       'micro-batch committed',
     );
     this.options.onMicroBatch?.(this.counts);
+  }
+
+  private isRefreshDue(): boolean {
+    const intervalMs = this.options.setup.source.currentRefreshSeconds * 1000;
+    const nowMs = this.options.setup.lake.clock.now().getTime();
+    return this.lastRefreshMs === undefined || nowMs - this.lastRefreshMs >= intervalMs;
+  }
+
+  private async refreshCompanions(): Promise<void> {
+    await refreshStreamCompanions(this.options.setup);
+    this.lastRefreshMs = this.options.setup.lake.clock.now().getTime();
   }
 
   private async quarantineUnreadable(records: readonly UnreadableStreamRecord[]): Promise<void> {
