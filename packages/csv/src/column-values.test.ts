@@ -51,7 +51,7 @@ describe('compileColumnReader', () => {
     { case: 'too many whole digits', column: { type: 'decimal', precision: 4, scale: 2 }, text: '123.4', reason: 'has more than 2 digit(s) before the point, which DECIMAL(4,2) allows' },
     { case: 'lone point', column: { type: 'decimal', precision: 4, scale: 2 }, text: '.', reason: 'is not a decimal number: expected digits with an optional sign and point, for DECIMAL(4,2)' },
     { case: 'unknown boolean', column: { type: 'boolean', trueValues: ['A'], falseValues: ['T'] }, text: 'X', reason: 'is not one of the true values (A) or false values (T)' },
-    { case: 'bad date', column: { type: 'date' }, text: '2024-02-30', reason: 'is not a calendar date' },
+    { case: 'bad date', column: { type: 'date' }, text: '2024-02-30', reason: 'is not a calendar date when read as YYYY-MM-DD' },
   ])('rejects $case', ({ column, text, reason }) => {
     const result = compileColumnReader(columnOf(column), false)(text);
 

@@ -31,10 +31,10 @@ describe('compileDateTimeFormat', () => {
 
   it.each([
     { case: 'wrong separator', kind: 'date', format: 'YYYY-MM-DD', text: '1987/03/09', reason: 'does not match the date format YYYY-MM-DD' },
-    { case: 'day 30 of February', kind: 'date', format: 'MM/DD/YYYY', text: '02/30/2024', reason: 'is not a calendar date' },
-    { case: 'not a leap year', kind: 'date', format: 'YYYY-MM-DD', text: '2023-02-29', reason: 'is not a calendar date' },
-    { case: 'month 13', kind: 'date', format: 'YYYY-MM-DD', text: '2024-13-01', reason: 'is not a calendar date' },
-    { case: 'year 0', kind: 'date', format: 'YYYY-MM-DD', text: '0000-01-01', reason: 'is not a calendar date' },
+    { case: 'day 30 of February', kind: 'date', format: 'MM/DD/YYYY', text: '02/30/2024', reason: 'is not a calendar date when read as MM/DD/YYYY' },
+    { case: 'not a leap year', kind: 'date', format: 'YYYY-MM-DD', text: '2023-02-29', reason: 'is not a calendar date when read as YYYY-MM-DD' },
+    { case: 'month 13', kind: 'date', format: 'YYYY-MM-DD', text: '2024-13-01', reason: 'is not a calendar date when read as YYYY-MM-DD' },
+    { case: 'year 0', kind: 'date', format: 'YYYY-MM-DD', text: '0000-01-01', reason: 'is not a calendar date when read as YYYY-MM-DD' },
     { case: 'trailing text', kind: 'date', format: 'YYYY-MM-DD', text: '2024-01-01x', reason: 'does not match the date format YYYY-MM-DD' },
     { case: 'hour 24', kind: 'timestamp', format: 'YYYY-MM-DDTHH:mm:ss', text: '2024-01-01T24:00:00', reason: 'has an hour, minute or second out of range for the format YYYY-MM-DDTHH:mm:ss' },
     { case: 'required offset missing', kind: 'timestamp', format: 'YYYY-MM-DDTHH:mm:ssZ', text: '2024-01-01T10:00:00', reason: 'does not match the timestamp format YYYY-MM-DDTHH:mm:ssZ' },

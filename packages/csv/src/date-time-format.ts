@@ -103,7 +103,7 @@ export function compileDateTimeFormat(format: string, kind: DateTimeKind): DateT
         const value = match[index + 1];
         if (value !== undefined) parts.set(token, value);
       });
-      return kind === 'date' ? buildDate(parts) : buildTimestamp(parts, format);
+      return kind === 'date' ? buildDate(parts, format) : buildTimestamp(parts, format);
     },
   };
 }
@@ -138,11 +138,16 @@ function tokenize(format: string): FormatPart[] | string {
   return parts;
 }
 
-function buildDate(parts: Map<Token, string>): DateTimeResult {
+/** Returns the reason for an impossible date, naming the format: a day and month swapped are the usual cause. */
+function notCalendarDate(format: string): string {
+  return `is not a calendar date when read as ${format}`;
+}
+
+function buildDate(parts: Map<Token, string>, format: string): DateTimeResult {
   const year = Number(parts.get('YYYY'));
   const month = Number(parts.get('MM'));
   const day = Number(parts.get('DD'));
-  if (!isCalendarDate(year, month, day)) return { ok: false, reason: 'is not a calendar date' };
+  if (!isCalendarDate(year, month, day)) return { ok: false, reason: notCalendarDate(format) };
   return { ok: true, value: utcDate(year, month, day, 0, 0, 0, 0) };
 }
 
@@ -150,7 +155,7 @@ function buildTimestamp(parts: Map<Token, string>, format: string): DateTimeResu
   const year = Number(parts.get('YYYY'));
   const month = Number(parts.get('MM'));
   const day = Number(parts.get('DD'));
-  if (!isCalendarDate(year, month, day)) return { ok: false, reason: 'is not a calendar date' };
+  if (!isCalendarDate(year, month, day)) return { ok: false, reason: notCalendarDate(format) };
 
   const hour = Number(parts.get('HH'));
   const minute = Number(parts.get('mm'));

@@ -35,7 +35,7 @@ describe('decodeCsv rows', () => {
         endLine: 4,
         recordIndex: 2,
         column: 'birth_date',
-        reason: 'birth_date is not a calendar date',
+        reason: 'birth_date is not a calendar date when read as YYYY-MM-DD',
       },
     ]);
   });
