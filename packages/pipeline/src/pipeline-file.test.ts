@@ -66,10 +66,10 @@ describe('loadPipelineFile kinesis source', () => {
     return (error as ConfigError).issues.map((issue) => issue.keyPath);
   }
 
-  it('fills in the Firehose buffering defaults', async () => {
+  it('fills in the buffering defaults', async () => {
     const pipeline = await load(['source: { type: kinesis, stream: hl7-adt }', 'outputs: [raw.hl7v2_segments]']);
 
-    expect(pipeline.source).toEqual({ type: 'kinesis', stream: 'hl7-adt', shards: 1, aggregation: false, bufferMiB: 5, bufferSeconds: 300 });
+    expect(pipeline.source).toEqual({ type: 'kinesis', stream: 'hl7-adt', shards: 1, aggregation: false, bufferMiB: 5, bufferSeconds: 300, currentRefreshSeconds: 300 });
   });
 
   it('names the key path of every invalid source setting', async () => {
