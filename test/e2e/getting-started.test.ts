@@ -105,7 +105,7 @@ describe('getting-started guide', () => {
       'csv',
     ]);
     expect(query.status).toBe(0);
-    expect(query.stdout.trim().split('\n')).toEqual(['plan_code,members,mean_copay', 'GOLD,2,16.25', 'SILVER,1,35.0']);
+    expect(query.stdout.trim().split('\n')).toEqual(['plan_code,members,mean_copay', 'GOLD,2,16.25', 'SILVER,1,35']);
   });
 
   it('quarantines a bad row with its position', () => {
