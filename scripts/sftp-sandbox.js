@@ -7,7 +7,21 @@
 
 const path = require('node:path');
 
+const USAGE = [
+  'Usage: node scripts/sftp-sandbox.js',
+  '',
+  'Starts a throwaway SFTP server on 127.0.0.1 with its own keys, prints the pipeline',
+  '`source:` block that reaches it, and runs in the foreground until Ctrl-C, which stops it',
+  'and removes its folder. Needs the workspace built and OpenSSH at /usr/sbin/sshd.',
+  '',
+].join('\n');
+
 async function main() {
+  if (process.argv.length > 2) {
+    const help = ['-h', '--help'].includes(process.argv[2]);
+    process.stdout.write(USAGE);
+    process.exit(help ? 0 : 2);
+  }
   const { startLoopbackSshd } = require(path.join(__dirname, '..', 'packages', 'sftp', 'dist'));
   const sshd = await startLoopbackSshd();
   const drop = path.join(sshd.root, 'outbox');

@@ -74,9 +74,10 @@ const pipeline = program.command('pipeline').description('Run pipelines.');
 pipeline
   .command('run <file>')
   .description('Run a *.pipeline.yaml file against the lake; datasets are read from datasets/ beside it.')
-  .action(async (file: string) => {
+  .option('--datasets <dir>', 'folder of *.dataset.yaml files (default: datasets beside the pipeline file)')
+  .action(async (file: string, options: { datasets?: string }) => {
     const config = loadCliConfig(globals());
-    write(formatRunSummary(await runPipelineFile(config, file, cliLogger())));
+    write(formatRunSummary(await runPipelineFile(config, file, cliLogger(), options)));
   });
 
 function portNumber(value: string): number {
@@ -312,8 +313,9 @@ policyOptions(grants.command('apply'))
 policyOptions(grants.command('show'))
   .description('Show what a principal may read under the policies in force: tables, columns, row filters and the grants behind them.')
   .requiredOption('--principal <name>', 'principal of carelake.yaml to describe')
-  .action(async (options: PolicySources & { principal: string }) => {
-    await showGrants(loadCliConfig(globals(), { backends: ANY_BACKEND }), options.principal, write, options);
+  .option('--table <name>', 'describe only this table, as database.table')
+  .action(async (options: PolicySources & { principal: string; table?: string }) => {
+    await showGrants(loadCliConfig(globals(), { backends: ANY_BACKEND }), options.principal, write, options, options.table);
   });
 
 const audit = program.command('audit').description('Inspect the audit log.');

@@ -1,6 +1,7 @@
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, type ConfigIssue } from './errors';
+import { knownKeysAt, suggestKey } from './schema-keys';
 
 /**
  * Parse a YAML document and validate it against a schema, reporting every
@@ -28,7 +29,9 @@ export function parseYamlDocument<T extends z.ZodType>(
   const result = schema.safeParse(value);
   if (result.success) return result.data;
 
-  const found = result.error.issues.map((issue) => ({ path: issue.path, message: issue.message }));
+  const found = result.error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys' ? unknownKeyIssues(schema, issue.path, issue.keys) : [{ path: issue.path, message: issue.message }],
+  );
   const seen = new Set(found.map((issue) => formatKeyPath(issue.path)));
   for (const issue of options.alwaysCheck?.(value) ?? []) {
     if (!seen.has(formatKeyPath(issue.path))) found.push(issue);
@@ -50,6 +53,18 @@ export interface ParseYamlOptions {
    * so that their problems are listed with the others. Takes the document as parsed from YAML.
    */
   alwaysCheck?: (value: unknown) => Array<{ path: PropertyKey[]; message: string }>;
+}
+
+/**
+ * Returns one issue per unknown key, at the key's own path so that its line is the key's line, with the
+ * nearest key the schema allows there when it is a likely typo.
+ */
+function unknownKeyIssues(schema: z.ZodType, path: PropertyKey[], keys: readonly string[]): Array<{ path: PropertyKey[]; message: string }> {
+  const known = knownKeysAt(schema, path);
+  return keys.map((key) => {
+    const suggestion = suggestKey(key, known);
+    return { path: [...path, key], message: `unknown key "${key}"${suggestion === undefined ? '' : `; did you mean "${suggestion}"?`}` };
+  });
 }
 
 /** Turn `['principals', 'ana', 'groups', 0]` into `principals.ana.groups[0]`. */

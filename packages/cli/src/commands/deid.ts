@@ -48,6 +48,16 @@ export function formatDeidRunSummary(report: DeidRunReport): string {
   return lines.join('\n');
 }
 
+/** Summarizes a run in one line per profile, for output where de-identification is a side step. */
+export function formatDeidRunBrief(report: DeidRunReport): string {
+  const written = report.tables.filter((table) => table.committed).length;
+  const outputs = report.tables.map((table) => table.output).join(', ');
+  return (
+    `deid ${report.profile}: ${report.tables.length} table(s) (${outputs}), ${written} rewritten, classified ${report.classification}; ` +
+    `details: carelake deid report ${report.profile}`
+  );
+}
+
 /** Formats a stored report in full: the run summary, then each column's treatment and counts. */
 export function formatDeidReport(report: DeidRunReport): string {
   const lines = [formatDeidRunSummary(report), `  started: ${report.startedAt} by ${report.principal}, profile file sha256 ${report.profileSha256.slice(0, 12)}`];

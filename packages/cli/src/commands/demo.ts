@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { resolvePrincipal, type LoadedConfig, type Logger } from '@carelake/core';
 import { withLake } from '../context';
-import { formatDeidRunSummary, runDeidCommand } from './deid';
+import { formatDeidRunBrief, runDeidCommand } from './deid';
 import { formatRunSummary, runPipelineFile } from './pipeline-run';
 import { runQuery } from './query';
 
@@ -34,7 +34,7 @@ export async function runDemo(config: LoadedConfig, logger: Logger, write: (text
 
   write(`lake: ${config.lakeRoot}\n`);
   write(formatRunSummary(summary));
-  write(`\n${formatDeidRunSummary(await runDeidCommand(config, join(PIPELINES_DIR, 'policies', 'research.deid.yaml'), principal))}\n`);
+  write(`\n${formatDeidRunBrief(await runDeidCommand(config, join(PIPELINES_DIR, 'policies', 'research.deid.yaml'), principal))}\n`);
   write(`\nquery as ${principal.name}:${DEMO_SQL}\n`);
   await withLake(config, (lake) => runQuery(lake, DEMO_SQL, { principal, format: 'table', write }));
 }

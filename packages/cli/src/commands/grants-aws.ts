@@ -155,9 +155,9 @@ function deniedApply(error: unknown): LakeFormationAccessDeniedError | undefined
  * Print what a principal may read under the policy files, and whether Lake Formation has them
  * in force: the files are the only description of a grant's intent, so they are what is explained.
  */
-export async function showLakeFormationGrants(config: LoadedConfig, set: PolicySet, principal: Principal, write: Write): Promise<void> {
+export async function showLakeFormationGrants(config: LoadedConfig, set: PolicySet, principal: Principal, write: Write, table?: string): Promise<void> {
   if (principal.role === 'admin') write(`principal ${principal.name}: admin in carelake.yaml; on AWS it reads what its IAM identity is granted`);
-  else write(explainAccess(set, principal));
+  else write(explainAccess(set, principal, table === undefined ? {} : { table }));
 
   await withLakeFormation(config, async (governance) => {
     const plan = await planOn(governance, set);

@@ -104,6 +104,7 @@ export async function applyGrants(config: LoadedConfig, sources: PolicySources, 
     for (const event of events) await lake.audit.append(event);
     write(formatPlan(applied.plan, listing));
     write(`applied policies ${applied.sha256.slice(0, 12)}: ${summarize(applied.plan)}`);
+    write('Queries enforce them from now on; carelake grants show --principal NAME [--table T] shows what one principal reads.');
   });
 }
 
@@ -111,12 +112,12 @@ export async function applyGrants(config: LoadedConfig, sources: PolicySources, 
  * Print what a principal may read under the policies in force: tables, columns, row filters and the
  * grants behind them. On the aws backend, under the policy files, and whether Lake Formation has them in force.
  */
-export async function showGrants(config: LoadedConfig, principalName: string, write: Write, sources: PolicySources = {}): Promise<void> {
+export async function showGrants(config: LoadedConfig, principalName: string, write: Write, sources: PolicySources = {}, table?: string): Promise<void> {
   const principal = resolvePrincipal(config, principalName);
   if (config.backend === 'aws') {
     await withLake(config, async (lake) => {
       const { set } = await loadPolicySet(config, lake, sources);
-      await showLakeFormationGrants(config, set, principal, write);
+      await showLakeFormationGrants(config, set, principal, write, table);
     });
     return;
   }
@@ -130,7 +131,7 @@ export async function showGrants(config: LoadedConfig, principalName: string, wr
     write('Run carelake grants plan, then carelake grants apply, to put pipelines/policies in force.');
     return;
   }
-  write(explainAccess(snapshot.policySet, principal));
+  write(explainAccess(snapshot.policySet, principal, table === undefined ? {} : { table }));
   write(`policies in force: sha256 ${snapshot.sha256.slice(0, 12)}, applied ${snapshot.appliedAt}`);
 }
 

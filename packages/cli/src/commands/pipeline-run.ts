@@ -1,13 +1,13 @@
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { RUNNER, type LoadedConfig, type Logger } from '@carelake/core';
 import { loadDatasets, loadPipelineFile, runPipeline, type RunSummary } from '@carelake/pipeline';
 import { createTerminalProgress, formatBytes } from '@carelake/sftp';
 import { withLake } from '../context';
 
-/** Run a pipeline file against the local lake; datasets come from `datasets/` beside it. */
-export async function runPipelineFile(config: LoadedConfig, file: string, logger: Logger): Promise<RunSummary> {
+/** Run a pipeline file against the local lake; datasets come from `datasets/` beside it unless `options.datasets` names a folder. */
+export async function runPipelineFile(config: LoadedConfig, file: string, logger: Logger, options: { datasets?: string } = {}): Promise<RunSummary> {
   const pipeline = loadPipelineFile(file);
-  const datasets = loadDatasets(join(dirname(pipeline.file), 'datasets'));
+  const datasets = loadDatasets(options.datasets === undefined ? join(dirname(pipeline.file), 'datasets') : resolve(options.datasets));
   // A progress line on a terminal for long SFTP transfers; silent when stderr is not a terminal.
   const progress = createTerminalProgress();
   try {
@@ -23,13 +23,9 @@ export function formatRunSummary(summary: RunSummary): string {
   const tables = Object.entries(summary.rowsByTable)
     .map(([table, rows]) => `    ${table}: ${rows}`)
     .join('\n');
-  const sftp = summary.sftp
-    ? [
-        `  sftp ${summary.sftp.host}:${summary.sftp.port}: ${summary.sftp.downloaded} downloaded (${formatBytes(summary.sftp.bytes)}), ` +
-          `${summary.sftp.knownContent} with known content, ${summary.sftp.skipped} already fetched, ${summary.sftp.unstable} still being written, ` +
-          `${summary.sftp.rejected} unsafe name(s), ${summary.sftp.failed} failed, ${summary.sftp.postActionFailures} post-action failure(s)`,
-      ]
-    : [];
+  const sftp = summary.sftp ? [`  sftp ${summary.sftp.host}:${summary.sftp.port}: ${describeSftpCounts(summary.sftp)}`] : [];
+  const quarantineHint = summary.quarantined > 0 ? `; list them with carelake quarantine list --pipeline ${summary.pipeline}` : '';
+  const unreadable = summary.filesRejected > 0 ? ` (${summary.filesRejected} whole file(s) unreadable)` : '';
   return [
     `pipeline ${summary.pipeline}: ${summary.filesSeen} file(s) seen, ${summary.filesIngested} ingested, ${summary.filesAlreadyIngested} already ingested`,
     ...sftp,
@@ -39,7 +35,21 @@ export function formatRunSummary(summary: RunSummary): string {
       : []),
     `  rows out: ${summary.rowsOut} (duplicates skipped: ${summary.rowsSkippedAsDuplicate})`,
     ...(tables ? [tables] : []),
-    `  quarantined: ${summary.quarantined}${summary.filesRejected > 0 ? ` (${summary.filesRejected} whole file(s) unreadable: see carelake quarantine list)` : ''}`,
+    `  quarantined: ${summary.quarantined}${unreadable}${quarantineHint}`,
     `  duration: ${summary.durationMs} ms`,
   ].join('\n');
+}
+
+/** Describes an SFTP fetch: what was downloaded, then only the other counts that are not zero. */
+function describeSftpCounts(sftp: NonNullable<RunSummary['sftp']>): string {
+  const others = [
+    [sftp.knownContent, 'with known content'],
+    [sftp.skipped, 'already fetched'],
+    [sftp.unstable, 'still being written'],
+    [sftp.rejected, 'unsafe name(s)'],
+    [sftp.failed, 'failed'],
+    [sftp.postActionFailures, 'post-action failure(s)'],
+  ] as const;
+  const counts = others.filter(([count]) => count > 0).map(([count, label]) => `${count} ${label}`);
+  return [`${sftp.downloaded} downloaded (${formatBytes(sftp.bytes)})`, ...counts].join(', ');
 }

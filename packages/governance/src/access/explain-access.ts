@@ -6,11 +6,20 @@ import { resolveAccess, type AccessSource, type TableAccess } from './resolve-ac
 /**
  * Describe what a principal may read, for `carelake grants show --principal X`: each table with
  * its rights, columns, row filter (in Lake Formation's text) and the entries that grant it.
+ * With `table`, only that table.
  */
-export function explainAccess(policySet: PolicySet, principal: Principal | string): string {
+export function explainAccess(policySet: PolicySet, principal: Principal | string, options: { table?: string } = {}): string {
   const resolution = resolveAccess(policySet, principal);
   const lines = [`principal ${resolution.principal}`];
   const denied = policySet.tables.length - resolution.tables.length;
+
+  if (options.table !== undefined) {
+    const access = resolution.tables.find((candidate) => `${candidate.database}.${candidate.table}` === options.table);
+    const known = policySet.tables.some((candidate) => `${candidate.database}.${candidate.table}` === options.table);
+    if (access) lines.push(...explainTable(access, policySet));
+    else lines.push(`  ${options.table}: ${known ? 'denied, no grant reaches it' : 'not a table of the datasets or the catalog'}`);
+    return lines.join('\n');
+  }
 
   if (resolution.tables.length === 0) {
     lines.push('  no table: nothing is granted, so every table is denied');

@@ -121,6 +121,18 @@ describe('explainAccess', () => {
     );
   });
 
+  it.each([
+    { case: 'a granted table', table: 'clinical.visits', second: 'clinical.visits  select, describe  (2 grant(s))' },
+    { case: 'a denied table', table: 'clinical.patients', second: '  clinical.patients: denied, no grant reaches it' },
+    { case: 'an unknown table', table: 'clinical.nothing', second: '  clinical.nothing: not a table of the datasets or the catalog' },
+  ])('describes one table: $case', ({ table, second }) => {
+    const lines = explainAccess(policies(FILTERS), 'ana', { table }).split('\n');
+
+    expect(lines[0]).toBe('principal ana');
+    expect(lines[1]).toBe(second);
+    expect(lines.some((line) => line.includes('other table(s) denied'))).toBe(false);
+  });
+
   it('says when nothing is granted', () => {
     expect(explainAccess(policies(FILTERS), 'rita')).toBe('principal rita\n  no table: nothing is granted, so every table is denied');
   });
