@@ -5,10 +5,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig, ManualClock } from '@carelake/core';
-import { loadDatasets } from './datasets';
 import { openLocalLake, type Lake } from './lake';
 import { loadPipelineFile, type LoadedPipeline } from './pipeline-file';
-import { runPipeline } from './runner';
+import { loadDatasets, requireDataset } from './datasets';
+import { companionSources, runPipeline } from './runner';
 
 const datasets = loadDatasets(resolve(__dirname, '../../../pipelines/datasets'));
 
@@ -19,6 +19,26 @@ function admit(controlId: string, patientId: string): string {
     `PID|1||${patientId}^^^HOSP^MR||Synthetic^Person||19800101|F`,
   ].join('\r');
 }
+
+describe('companionSources', () => {
+  it('adds the tables that follow merges of an output', () => {
+    const outputs = ['clinical.patients', 'clinical.observations', 'raw.hl7v2_segments'].map((table) => requireDataset(datasets, table));
+
+    const tables = companionSources(outputs, datasets).map((dataset) => dataset.table);
+
+    expect(tables.slice(0, 2)).toEqual(['clinical.patients', 'clinical.observations']);
+    expect(tables).toContain('clinical.conditions');
+    expect(tables).toContain('clinical.procedures');
+    expect(tables).not.toContain('raw.hl7v2_segments');
+    expect(new Set(tables).size).toBe(tables.length);
+  });
+
+  it('adds nothing for a table no one follows', () => {
+    const outputs = [requireDataset(datasets, 'clinical.observations')];
+
+    expect(companionSources(outputs, datasets).map((dataset) => dataset.table)).toEqual(['clinical.observations']);
+  });
+});
 
 describe('runPipeline _current companions', () => {
   let root: string;

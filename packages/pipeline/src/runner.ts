@@ -438,9 +438,23 @@ async function refreshCompanions(
   outputs: readonly DatasetDefinition[],
   logger: Logger,
 ): Promise<void> {
-  for (const dataset of outputs) {
-    if (dataset.kind === 'history') await refreshCurrentTable(options, principal, dataset, logger);
+  for (const dataset of companionSources(outputs, options.datasets)) {
+    await refreshCurrentTable(options, principal, dataset, logger);
   }
+}
+
+/**
+ * Returns the history tables whose `_current` companions a write to `outputs` can change: the
+ * history outputs, then every other history dataset that follows the merges of an output, such as
+ * conditions following the patients that an HL7 v2 pipeline merges. Without the second kind, a
+ * companion written by one pipeline would go stale when another pipeline records a merge.
+ */
+export function companionSources(outputs: readonly DatasetDefinition[], datasets: ReadonlyMap<string, DatasetDefinition>): DatasetDefinition[] {
+  const written = new Set(outputs.map((dataset) => dataset.table));
+  const followers = [...datasets.values()].filter(
+    (dataset) => dataset.kind === 'history' && !written.has(dataset.table) && dataset.followMerges !== undefined && written.has(dataset.followMerges.table),
+  );
+  return [...outputs.filter((dataset) => dataset.kind === 'history'), ...followers];
 }
 
 /** Row counts of the commits of a run, which `appendAndRegister` adds to. */

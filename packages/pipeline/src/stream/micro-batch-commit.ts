@@ -5,6 +5,7 @@ import { requireDataset } from '../datasets';
 import { quarantine } from '../quarantine';
 import {
   appendAndRegister,
+  companionSources,
   refreshCurrentTable,
   storeAttachments,
   type CommitCounts,
@@ -113,8 +114,8 @@ export async function commitMicroBatch(
  * all appends, so that one following another table's merges reads them.
  */
 export async function refreshStreamCompanions(setup: StreamPipelineSetup): Promise<void> {
-  for (const dataset of setup.tables.outputs) {
-    if (dataset.kind === 'history') await refreshCurrentTable(setup, setup.principal, dataset, setup.logger);
+  for (const dataset of companionSources(setup.tables.outputs, setup.datasets)) {
+    await refreshCurrentTable(setup, setup.principal, dataset, setup.logger);
   }
 }
 

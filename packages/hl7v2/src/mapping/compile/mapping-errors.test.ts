@@ -90,8 +90,8 @@ describe('mapping file errors', () => {
     {
       case: 'an unknown key',
       columns: { x: '{ pth: PID-3 }' },
-      keyPath: 'columns.x',
-      message: /pth/,
+      keyPath: 'columns.x.pth',
+      message: /unknown key "pth"; did you mean "path"\?/,
     },
     {
       case: 'an unknown type',
