@@ -427,10 +427,10 @@ async function commitBatch(
 }
 
 /**
- * Rebuild the `_current` companion of each history output once, after the run's last commit.
- * A rebuild reads the table's whole history, so rebuilding after every batch would make a long
- * run quadratic; once at the end it also reads every merge the run committed. It runs even when
- * no file was new, so that a run killed between a commit and this step is caught up by the next.
+ * Rebuild the `_current` companions a run can change, once, after its last commit. A rebuild
+ * reads the table's whole history, so rebuilding after every batch would make a long run
+ * quadratic. Once at the end, it also reads every merge the run committed. It runs even when no
+ * file was new, so that a run killed between a commit and this step is caught up by the next.
  */
 async function refreshCompanions(
   options: RunPipelineOptions,
