@@ -72,6 +72,21 @@ describe('loadConfig', () => {
     expect(await issuesOf('backend: local\n', { CARELAKE_BACKEND: 'gcp' })).toEqual(['backend']);
   });
 
+  it('suggests the key for a typo', async () => {
+    await writeFile(join(folder, 'carelake.yaml'), 'lake: { root: lake, scratchDr: /dev/shm }\n');
+
+    const error = (() => {
+      try {
+        loadConfig({ cwd: folder, env: {} });
+      } catch (caught) {
+        return caught as ConfigError;
+      }
+      return undefined;
+    })();
+
+    expect(error?.issues).toEqual([{ keyPath: 'lake.scratchDr', message: 'unknown key "scratchDr"; did you mean "scratchDir"?' }]);
+  });
+
   it('names the line of a YAML syntax error', async () => {
     await writeFile(join(folder, 'carelake.yaml'), 'backend: local\nlake: [unclosed\n');
     expect(() => loadConfig({ cwd: folder, env: {} })).toThrow(ConfigError);

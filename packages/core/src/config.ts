@@ -2,7 +2,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, type ConfigIssue } from './errors';
-import { formatKeyPath, parseYamlDocument } from './yaml-document';
+import { formatKeyPath, parseYamlDocument, unknownKeyIssues } from './yaml-document';
 
 /** Principal names follow the same rule as catalog names, so they can appear in grants as-is. */
 const principalName = z
@@ -183,10 +183,10 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
 
   const result = configSchema.safeParse(raw);
   if (!result.success) {
-    const issues: ConfigIssue[] = result.error.issues.map((issue) => ({
-      keyPath: formatKeyPath(issue.path),
-      message: issue.message,
-    }));
+    const found = result.error.issues.flatMap((issue) =>
+      issue.code === 'unrecognized_keys' ? unknownKeyIssues(configSchema, issue.path, issue.keys) : [{ path: issue.path, message: issue.message }],
+    );
+    const issues: ConfigIssue[] = found.map((issue) => ({ keyPath: formatKeyPath(issue.path), message: issue.message }));
     throw new ConfigError(`${existsSync(file) ? file : 'configuration'} has ${issues.length} invalid setting(s)`, issues);
   }
 

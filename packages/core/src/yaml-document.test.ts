@@ -38,6 +38,12 @@ describe('parseYamlDocument unknown keys', () => {
     expect(issuesOf(text)).toEqual(['colour: unknown key "colour" (line 3)']);
   });
 
+  it('names the key line of a block value', () => {
+    const text = ['name: eligibility', 'source:', '  type: directory', '  path: in', 'outputz:', '  - { table: raw.x }'].join('\n');
+
+    expect(issuesOf(text)).toEqual(['outputz: unknown key "outputz"; did you mean "outputs"? (line 5)']);
+  });
+
   it('reaches into arrays', () => {
     const text = ['name: eligibility', 'source: { type: directory, path: in }', 'outputs:', '  - { tabel: raw.x }'].join('\n');
 

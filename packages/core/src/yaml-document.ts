@@ -1,4 +1,4 @@
-import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, type ConfigIssue } from './errors';
 import { knownKeysAt, suggestKey } from './schema-keys';
@@ -59,7 +59,7 @@ export interface ParseYamlOptions {
  * Returns one issue per unknown key, at the key's own path so that its line is the key's line, with the
  * nearest key the schema allows there when it is a likely typo.
  */
-function unknownKeyIssues(schema: z.ZodType, path: PropertyKey[], keys: readonly string[]): Array<{ path: PropertyKey[]; message: string }> {
+export function unknownKeyIssues(schema: z.ZodType, path: PropertyKey[], keys: readonly string[]): Array<{ path: PropertyKey[]; message: string }> {
   const known = knownKeysAt(schema, path);
   return keys.map((key) => {
     const suggestion = suggestKey(key, known);
@@ -84,8 +84,21 @@ function lineOf(
 ): number | undefined {
   // A missing key has no node of its own, so fall back to its nearest parent.
   for (let depth = path.length; depth >= 0; depth--) {
+    const keyLine = keyLineOf(document, lineCounter, path.slice(0, depth));
+    if (keyLine !== undefined) return keyLine;
     const node = document.getIn(path.slice(0, depth) as unknown[], true);
     if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
   }
   return undefined;
+}
+
+/** Returns the line of the key that ends `path`, which is above its value when the value is a block. */
+function keyLineOf(document: Document, lineCounter: LineCounter, path: readonly PropertyKey[]): number | undefined {
+  const last = path[path.length - 1];
+  if (typeof last !== 'string') return undefined;
+  const parent = document.getIn(path.slice(0, -1) as unknown[], true);
+  if (!isMap(parent)) return undefined;
+  const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === last);
+  const key = pair?.key;
+  return isScalar(key) && key.range ? lineCounter.linePos(key.range[0]).line : undefined;
 }

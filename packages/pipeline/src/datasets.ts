@@ -27,7 +27,7 @@ export function requireDataset(datasets: Map<string, DatasetDefinition>, table: 
   const dataset = datasets.get(table);
   if (!dataset) {
     throw new DatasetNotFoundError(`no dataset file describes ${table}`, {
-      hint: `Add ${table}${SUFFIX} to the datasets folder beside the pipeline file (it describes ${describeKnown([...datasets.keys()])}).`,
+      hint: `Add ${table}${SUFFIX} to the datasets folder the run reads (it describes ${describeKnown([...datasets.keys()])}).`,
     });
   }
   return dataset;

@@ -12,6 +12,9 @@ const MAX_LOAD = 0.75;
  * here they take 17 to 45 bytes. A value that is already a lowercase hex SHA-256, such as
  * `record_hash`, is used as it is. Two values share an entry only when their digests agree in
  * 128 bits: for a billion values the chance is below 10^-20.
+ *
+ * NOTE: a value and the lowercase hex SHA-256 of that same value share an entry. A `dedupeBy`
+ * column that mixes both kinds would drop one of them; `record_hash` holds only digests.
  */
 export class DigestSet {
   private words: Uint32Array;

@@ -1,12 +1,17 @@
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { RUNNER, type LoadedConfig, type Logger } from '@carelake/core';
 import { loadDatasets, loadPipelineFile, runPipeline, type RunSummary } from '@carelake/pipeline';
 import { createTerminalProgress, formatBytes } from '@carelake/sftp';
 import { withLake } from '../context';
+import { CliUsageError } from '../errors';
 
 /** Run a pipeline file against the local lake; datasets come from `datasets/` beside it unless `options.datasets` names a folder. */
 export async function runPipelineFile(config: LoadedConfig, file: string, logger: Logger, options: { datasets?: string } = {}): Promise<RunSummary> {
   const pipeline = loadPipelineFile(file);
+  if (options.datasets !== undefined && !existsSync(options.datasets)) {
+    throw new CliUsageError(`--datasets ${options.datasets}: folder not found`, { hint: 'Pass the folder that contains the *.dataset.yaml files.' });
+  }
   const datasets = loadDatasets(options.datasets === undefined ? join(dirname(pipeline.file), 'datasets') : resolve(options.datasets));
   // A progress line on a terminal for long SFTP transfers; silent when stderr is not a terminal.
   const progress = createTerminalProgress();

@@ -63,6 +63,14 @@ describe('formatPlan', () => {
     );
   });
 
+  it('names a small group without a hint', () => {
+    const plan = emptyPlan();
+    plan.assignTags.push({ resource: column('patients', 'a'), tags: { classification: 'phi', domain: 'x' } });
+    plan.assignTags.push({ resource: column('patients', 'b'), tags: { domain: 'x', classification: 'phi' } });
+
+    expect(formatPlan(plan)).toBe('+ tags classification=phi, domain=x on clinical.patients.a, clinical.patients.b');
+  });
+
   it('reports an empty plan', () => {
     expect(formatPlan(emptyPlan())).toBe('no changes');
   });

@@ -24,7 +24,7 @@ export function formatPlan(plan: GovernancePlan, listing: PlanListing = {}): str
   const lines = [...tagKeys, ...tagLines, ...rest];
   if (lines.length === 0) return 'no changes';
 
-  if (plan.assignTags.length + plan.unassignTags.length > tagLines.length) {
+  if (hasCountedGroup(plan.unassignTags) || hasCountedGroup(plan.assignTags)) {
     lines.push('(tag changes are counted; add --detail to list each resource)');
   }
   return lines.join('\n');
@@ -38,15 +38,24 @@ function describeOnly(plan: GovernancePlan, parts: Partial<GovernancePlan>, keep
 }
 
 function groupTagChanges(sign: '+' | '-', changes: GovernancePlan['assignTags']): string[] {
+  return [...groupByTags(changes)].map(([tags, resources]) => `${sign} tags ${tags} on ${describeResources(resources)}`);
+}
+
+function hasCountedGroup(changes: GovernancePlan['assignTags']): boolean {
+  return [...groupByTags(changes).values()].some((resources) => resources.length > NAMED_RESOURCES);
+}
+
+/** Groups tag changes by their tags, written in key order so that the order in a file does not matter. */
+function groupByTags(changes: GovernancePlan['assignTags']): Map<string, TagResource[]> {
   const groups = new Map<string, TagResource[]>();
   for (const change of changes) {
     const tags = Object.entries(change.tags)
+      .sort(([a], [b]) => a.localeCompare(b))
       .map(([key, value]) => `${key}=${value}`)
       .join(', ');
     groups.set(tags, [...(groups.get(tags) ?? []), change.resource]);
   }
-
-  return [...groups].map(([tags, resources]) => `${sign} tags ${tags} on ${describeResources(resources)}`);
+  return groups;
 }
 
 function describeResources(resources: TagResource[]): string {

@@ -17,7 +17,7 @@ export function explainAccess(policySet: PolicySet, principal: Principal | strin
     const access = resolution.tables.find((candidate) => `${candidate.database}.${candidate.table}` === options.table);
     const known = policySet.tables.some((candidate) => `${candidate.database}.${candidate.table}` === options.table);
     if (access) lines.push(...explainTable(access, policySet));
-    else lines.push(`  ${options.table}: ${known ? 'denied, no grant reaches it' : 'not a table of the datasets or the catalog'}`);
+    else lines.push(`  ${options.table}: ${known ? 'denied, no grant reaches it' : 'not governed by these policies; name it as database.table, and apply the policies again after registering a new table'}`);
     return lines.join('\n');
   }
 

@@ -124,7 +124,7 @@ describe('explainAccess', () => {
   it.each([
     { case: 'a granted table', table: 'clinical.visits', second: 'clinical.visits  select, describe  (2 grant(s))' },
     { case: 'a denied table', table: 'clinical.patients', second: '  clinical.patients: denied, no grant reaches it' },
-    { case: 'an unknown table', table: 'clinical.nothing', second: '  clinical.nothing: not a table of the datasets or the catalog' },
+    { case: 'an unknown table', table: 'clinical.nothing', second: '  clinical.nothing: not governed by these policies; name it as database.table, and apply the policies again after registering a new table' },
   ])('describes one table: $case', ({ table, second }) => {
     const lines = explainAccess(policies(FILTERS), 'ana', { table }).split('\n');
 

@@ -78,6 +78,8 @@ export class StreamPipelineWorker {
   private lastIngestedAtMs = 0;
   /** When the `_current` companions were last rebuilt; undefined before the first rebuild. */
   private lastRefreshMs: number | undefined;
+  /** True when a micro-batch was committed after the last rebuild. */
+  private companionsStale = false;
   private queue: Promise<void> = Promise.resolve();
   private consumer: StreamConsumer | undefined;
   private failure: unknown;
@@ -207,6 +209,8 @@ export class StreamPipelineWorker {
   private async commitIfDue(): Promise<void> {
     const nowMs = this.options.setup.lake.clock.now().getTime();
     if (this.microBatch?.isDue(this.hints, nowMs)) await this.commitOpen();
+    // A stream that goes quiet still gets its last commits into the companions.
+    if (this.companionsStale && this.isRefreshDue()) await this.refreshCompanions();
   }
 
   /** Commit the open micro-batch to the tables, then store the checkpoint of each shard in it. */
@@ -218,6 +222,7 @@ export class StreamPipelineWorker {
     for (const batch of this.pendingBatches.values()) await batch.commit();
     this.pendingBatches.clear();
     this.microBatch = undefined;
+    this.companionsStale = true;
     if (this.isRefreshDue()) await this.refreshCompanions();
     setup.logger.info(
       {
@@ -240,6 +245,7 @@ export class StreamPipelineWorker {
   private async refreshCompanions(): Promise<void> {
     await refreshStreamCompanions(this.options.setup);
     this.lastRefreshMs = this.options.setup.lake.clock.now().getTime();
+    this.companionsStale = false;
   }
 
   private async quarantineUnreadable(records: readonly UnreadableStreamRecord[]): Promise<void> {
