@@ -2,7 +2,7 @@
 // endpoint), and a local lake in a temporary folder (object store, DuckDB, Parquet, SQLite catalog,
 // audit log). Faked: a FaultInjector fails every PutRecords entry for the dead-letter case, the
 // clock is fixed, and a raw table's dataset is written by the test.
-import { datasetSchema, type DatasetDefinition } from '@carelake/core';
+import { datasetSchema, ManualClock, type DatasetDefinition } from '@carelake/core';
 import { FaultInjector, StreamRecordFailedError } from '@carelake/stream';
 import { closeDuckDb, openDuckDb, snapshotSourceSql, totalRows } from '@carelake/tables';
 import type { Lake } from '../lake';
@@ -140,6 +140,49 @@ describe('stream pipeline publishing and reading', () => {
     expect(summary.microBatches).toBeGreaterThanOrEqual(3);
     expect(current?.version).toBe(lastVersion);
     expect(current?.summary.rowsAdded).toBe(3);
+  });
+
+  it('rebuilds companions on a quiet stream', async () => {
+    const pipeline = streamPipeline({
+      source: { type: 'kinesis', stream: 'hl7-adt', bufferSeconds: 0, currentRefreshSeconds: 300 },
+      batchRows: 5,
+    });
+    await endpoint.ensureStream('hl7-adt', 1);
+    const publisher = new StreamPublisher({
+      setup: streamPublishingSetup({ lake, pipeline }),
+      client: endpoint.client,
+      producer: { lingerMs: 0 },
+    });
+    for (const number of [1, 2]) await publisher.publish(Buffer.from(numberedAdt(number)), { name: 'adt.hl7', record: number });
+    await publisher.close();
+    let committed = 0;
+    const worker = new StreamPipelineWorker({
+      setup: await prepareStreamPipeline({ lake, pipeline, datasets: repositoryDatasets }),
+      client: endpoint.client,
+      consumer: { idleDelayMs: 5, maxRecordsPerRequest: 1 },
+      onMicroBatch: (counts) => {
+        committed = counts.rowsByTable['clinical.patients'] ?? 0;
+      },
+    });
+    const running = worker.run();
+    const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+    for (let attempt = 0; attempt < 400 && committed < 2; attempt++) await sleep(25);
+    // Let the commit of the last records finish, so that only the timer can rebuild from here on.
+    await sleep(500);
+    const beforeDue = await lake.tables.snapshot('clinical.patients_current');
+
+    (lake.clock as ManualClock).advance(301_000);
+    let afterDue = beforeDue;
+    for (let attempt = 0; attempt < 200 && afterDue?.summary.rowsAdded !== 2; attempt++) {
+      await sleep(25);
+      afterDue = await lake.tables.snapshot('clinical.patients_current');
+    }
+    await worker.stop();
+    await running;
+
+    expect(committed).toBe(2);
+    expect(beforeDue?.summary.rowsAdded).toBe(1);
+    expect(afterDue?.summary.rowsAdded).toBe(2);
   });
 
   it('rejects a raw table without the stream record columns', async () => {
