@@ -9,16 +9,9 @@ import { openLocalLake, type Lake } from './lake';
 import { loadPipelineFile, type LoadedPipeline } from './pipeline-file';
 import { loadDatasets, requireDataset } from './datasets';
 import { companionSources, runPipeline } from './runner';
+import { admit } from './__fixtures__/adt-admit';
 
 const datasets = loadDatasets(resolve(__dirname, '../../../pipelines/datasets'));
-
-function admit(controlId: string, patientId: string): string {
-  return [
-    `MSH|^~\\&|ADT|HOSP|LAKE|CARELAKE|20260101100000+0000||ADT^A01|${controlId}|P|2.5.1`,
-    'EVN|A01|20260101100000+0000',
-    `PID|1||${patientId}^^^HOSP^MR||Synthetic^Person||19800101|F`,
-  ].join('\r');
-}
 
 describe('companionSources', () => {
   it('adds the tables that follow merges of an output', () => {

@@ -11,17 +11,10 @@ import { openLocalLake, type Lake } from './lake';
 import { IngestLedger } from './ledger';
 import { loadPipelineFile } from './pipeline-file';
 import { runPipeline, type RunSummary } from './runner';
+import { admit } from './__fixtures__/adt-admit';
 
 const datasets = loadDatasets(resolve(__dirname, '../../../pipelines/datasets'));
 const OTHER_HOST_KEY = 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU';
-
-function admit(controlId: string, patientId: string): string {
-  return [
-    `MSH|^~\\&|ADT|HOSP|LAKE|CARELAKE|20260101100000+0000||ADT^A01|${controlId}|P|2.5.1`,
-    'EVN|A01|20260101100000+0000',
-    `PID|1||${patientId}^^^HOSP^MR||Synthetic^Person||19800101|F`,
-  ].join('\r');
-}
 
 describe('runPipeline with an sftp source', () => {
   let sshd: LoopbackSshd;

@@ -1,20 +1,5 @@
-import type { GovernancePlan, TagResource } from '@carelake/governance';
+import { emptyGovernancePlan, type GovernancePlan, type TagResource } from '@carelake/governance';
 import { formatPlan } from './plan-listing';
-
-function emptyPlan(): GovernancePlan {
-  return {
-    createTags: [],
-    updateTags: [],
-    deleteTags: [],
-    assignTags: [],
-    unassignTags: [],
-    createFilters: [],
-    updateFilters: [],
-    deleteFilters: [],
-    grants: [],
-    revokes: [],
-  };
-}
 
 function column(table: string, name: string): TagResource {
   return { kind: 'column', database: 'clinical', table, column: name };
@@ -22,7 +7,7 @@ function column(table: string, name: string): TagResource {
 
 /** Builds a first plan: one LF-tag, five columns of two tables and one table tagged public, one grant. */
 function firstPlan(): GovernancePlan {
-  const plan = emptyPlan();
+  const plan = emptyGovernancePlan();
   plan.createTags.push({ key: 'classification', values: ['phi', 'public'] });
   const columns = [column('patients', 'a'), column('patients', 'b'), column('patients', 'c'), column('orders', 'a'), column('orders', 'b')];
   for (const resource of columns) plan.assignTags.push({ resource, tags: { classification: 'public' } });
@@ -54,7 +39,7 @@ describe('formatPlan', () => {
   });
 
   it('names resources of small changes', () => {
-    const plan = emptyPlan();
+    const plan = emptyGovernancePlan();
     plan.unassignTags.push({ resource: column('patients', 'a'), tags: { classification: 'phi' } });
     plan.assignTags.push({ resource: column('patients', 'a'), tags: { classification: 'public' } });
 
@@ -64,7 +49,7 @@ describe('formatPlan', () => {
   });
 
   it('names a small group without a hint', () => {
-    const plan = emptyPlan();
+    const plan = emptyGovernancePlan();
     plan.assignTags.push({ resource: column('patients', 'a'), tags: { classification: 'phi', domain: 'x' } });
     plan.assignTags.push({ resource: column('patients', 'b'), tags: { domain: 'x', classification: 'phi' } });
 
@@ -72,6 +57,6 @@ describe('formatPlan', () => {
   });
 
   it('reports an empty plan', () => {
-    expect(formatPlan(emptyPlan())).toBe('no changes');
+    expect(formatPlan(emptyGovernancePlan())).toBe('no changes');
   });
 });

@@ -1,4 +1,4 @@
-import { describePlan, tagResourceKey, type GovernancePlan, type TagResource } from '@carelake/governance';
+import { describePlan, emptyGovernancePlan, tagResourceKey, type GovernancePlan, type TagResource } from '@carelake/governance';
 
 /** Resources of one tag change listed by name; a change that reaches more is counted instead. */
 const NAMED_RESOURCES = 3;
@@ -18,9 +18,9 @@ export function formatPlan(plan: GovernancePlan, listing: PlanListing = {}): str
   if (listing.detail) return describePlan(plan);
 
   // LF-tags are created before any resource is tagged with them, as describePlan orders them.
-  const tagKeys = describeOnly(plan, { createTags: plan.createTags, updateTags: plan.updateTags });
+  const tagKeys = planLines({ ...emptyGovernancePlan(), createTags: plan.createTags, updateTags: plan.updateTags });
   const tagLines = [...groupTagChanges('-', plan.unassignTags), ...groupTagChanges('+', plan.assignTags)];
-  const rest = describeOnly(plan, { createTags: [], updateTags: [], assignTags: [], unassignTags: [] }, true);
+  const rest = planLines({ ...plan, createTags: [], updateTags: [], assignTags: [], unassignTags: [] });
   const lines = [...tagKeys, ...tagLines, ...rest];
   if (lines.length === 0) return 'no changes';
 
@@ -30,10 +30,9 @@ export function formatPlan(plan: GovernancePlan, listing: PlanListing = {}): str
   return lines.join('\n');
 }
 
-/** Returns the lines of `describePlan` for part of a plan: `parts` alone, or the plan with `parts` replaced. */
-function describeOnly(plan: GovernancePlan, parts: Partial<GovernancePlan>, keepOthers = false): string[] {
-  const empty = Object.fromEntries(Object.keys(plan).map((kind) => [kind, []])) as unknown as GovernancePlan;
-  const text = describePlan({ ...(keepOthers ? plan : empty), ...parts });
+/** Returns the lines of `describePlan`, none for a plan that changes nothing. */
+function planLines(plan: GovernancePlan): string[] {
+  const text = describePlan(plan);
   return text === 'no changes' ? [] : text.split('\n');
 }
 

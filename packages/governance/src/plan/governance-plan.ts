@@ -24,9 +24,9 @@ export interface GovernancePlan {
   revokes: PermissionEntry[];
 }
 
-/** Compute the changes from `current` to `desired`. Both states must cover the same scope. */
-export function diffGovernanceState(current: GovernanceState, desired: GovernanceState): GovernancePlan {
-  const plan: GovernancePlan = {
+/** Returns a plan that changes nothing, for a caller to fill in. */
+export function emptyGovernancePlan(): GovernancePlan {
+  return {
     createTags: [],
     updateTags: [],
     deleteTags: [],
@@ -38,6 +38,11 @@ export function diffGovernanceState(current: GovernanceState, desired: Governanc
     grants: [],
     revokes: [],
   };
+}
+
+/** Compute the changes from `current` to `desired`. Both states must cover the same scope. */
+export function diffGovernanceState(current: GovernanceState, desired: GovernanceState): GovernancePlan {
+  const plan = emptyGovernancePlan();
 
   for (const [key, values] of sortedEntries(desired.lfTags)) {
     const existing = current.lfTags[key];

@@ -6,6 +6,7 @@ import { datasetSchema, ManualClock, type DatasetDefinition } from '@carelake/co
 import { FaultInjector, StreamRecordFailedError } from '@carelake/stream';
 import { closeDuckDb, openDuckDb, snapshotSourceSql, totalRows } from '@carelake/tables';
 import type { Lake } from '../lake';
+import type { LoadedPipeline } from '../pipeline-file';
 import {
   numberedAdt,
   openTempLake,
@@ -59,6 +60,28 @@ describe('stream pipeline publishing and reading', () => {
     await endpoint.close();
     await remove();
   });
+
+  /**
+   * Publishes numbered ADT messages on the stream of a pipeline with one micro-batch per message
+   * (each stages five rows, and batchRows is 5), and returns that pipeline.
+   */
+  async function publishAdts(numbers: number[], currentRefreshSeconds: number): Promise<LoadedPipeline> {
+    const pipeline = streamPipeline({
+      source: { type: 'kinesis', stream: 'hl7-adt', bufferSeconds: 0, currentRefreshSeconds },
+      batchRows: 5,
+    });
+    await endpoint.ensureStream('hl7-adt', 1);
+    const publisher = new StreamPublisher({
+      setup: streamPublishingSetup({ lake, pipeline }),
+      client: endpoint.client,
+      producer: { lingerMs: 0 },
+    });
+    for (const number of numbers) {
+      await publisher.publish(Buffer.from(numberedAdt(number)), { name: 'adt.hl7', record: number });
+    }
+    await publisher.close();
+    return pipeline;
+  }
 
   it('stores raw records as they are, in shard partitions', async () => {
     const pipeline = streamPipeline({
@@ -115,19 +138,7 @@ describe('stream pipeline publishing and reading', () => {
     [300, 1],
     [0, 2],
   ])('rebuilds companions at most every %i s', async (currentRefreshSeconds, lastVersion) => {
-    // Each message stages five rows, so batchRows 5 makes one micro-batch per message.
-    const pipeline = streamPipeline({
-      source: { type: 'kinesis', stream: 'hl7-adt', bufferSeconds: 0, currentRefreshSeconds },
-      batchRows: 5,
-    });
-    await endpoint.ensureStream('hl7-adt', 1);
-    const publisher = new StreamPublisher({
-      setup: streamPublishingSetup({ lake, pipeline }),
-      client: endpoint.client,
-      producer: { lingerMs: 0 },
-    });
-    for (const number of [1, 2, 3]) await publisher.publish(Buffer.from(numberedAdt(number)), { name: 'adt.hl7', record: number });
-    await publisher.close();
+    const pipeline = await publishAdts([1, 2, 3], currentRefreshSeconds);
 
     const worker = new StreamPipelineWorker({
       setup: await prepareStreamPipeline({ lake, pipeline, datasets: repositoryDatasets }),
@@ -143,18 +154,7 @@ describe('stream pipeline publishing and reading', () => {
   });
 
   it('rebuilds companions on a quiet stream', async () => {
-    const pipeline = streamPipeline({
-      source: { type: 'kinesis', stream: 'hl7-adt', bufferSeconds: 0, currentRefreshSeconds: 300 },
-      batchRows: 5,
-    });
-    await endpoint.ensureStream('hl7-adt', 1);
-    const publisher = new StreamPublisher({
-      setup: streamPublishingSetup({ lake, pipeline }),
-      client: endpoint.client,
-      producer: { lingerMs: 0 },
-    });
-    for (const number of [1, 2]) await publisher.publish(Buffer.from(numberedAdt(number)), { name: 'adt.hl7', record: number });
-    await publisher.close();
+    const pipeline = await publishAdts([1, 2], 300);
     let committed = 0;
     const worker = new StreamPipelineWorker({
       setup: await prepareStreamPipeline({ lake, pipeline, datasets: repositoryDatasets }),
@@ -166,6 +166,7 @@ describe('stream pipeline publishing and reading', () => {
     });
     const running = worker.run();
     const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
     for (let attempt = 0; attempt < 400 && committed < 2; attempt++) await sleep(25);
     // Let the commit of the last records finish, so that only the timer can rebuild from here on.
     await sleep(500);
