@@ -42,7 +42,7 @@ export function deferAwsSdkLoads(): () => void {
   };
 }
 
-/** True for a compiled module of a carelake package, in the repository or installed under @carelake. */
+/** Returns true for a compiled module of a carelake package, in the repository or installed under @carelake. */
 function isCarelakeModule(parent: NodeJS.Module | undefined): boolean {
   const parts = (parent?.filename ?? '').split(sep);
   const dist = parts.lastIndexOf('dist');

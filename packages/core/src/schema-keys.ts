@@ -21,8 +21,8 @@ function definitionOf(schema: z.ZodType): SchemaDefinition {
 }
 
 /**
- * Returns the keys a schema allows in the object at `path`: those of every object shape that can
- * stand there, so for a union the keys of all its options. Empty when the path leads to no object.
+ * Returns the keys a schema allows in the object at `path`: those of every object shape allowed
+ * there, so for a union the keys of all its options. Empty when the path leads to no object.
  */
 export function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
   const keys = new Set<string>();

@@ -14,7 +14,7 @@ import { admit } from './__fixtures__/adt-admit';
 const datasets = loadDatasets(resolve(__dirname, '../../../pipelines/datasets'));
 
 describe('companionSources', () => {
-  it('adds the tables that follow merges of an output', () => {
+  it('adds tables that follow merges', () => {
     const outputs = ['clinical.patients', 'clinical.observations', 'raw.hl7v2_segments'].map((table) => requireDataset(datasets, table));
 
     const tables = companionSources(outputs, datasets).map((dataset) => dataset.table);
@@ -26,7 +26,7 @@ describe('companionSources', () => {
     expect(new Set(tables).size).toBe(tables.length);
   });
 
-  it('adds nothing for a table no one follows', () => {
+  it('adds nothing without followers', () => {
     const outputs = [requireDataset(datasets, 'clinical.observations')];
 
     expect(companionSources(outputs, datasets).map((dataset) => dataset.table)).toEqual(['clinical.observations']);

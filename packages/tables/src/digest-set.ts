@@ -53,7 +53,7 @@ export class DigestSet {
     return true;
   }
 
-  /** Returns the slot holding the digest, or the empty slot where it belongs (linear probing). */
+  /** Returns the slot that contains the digest, or the empty slot where it belongs (linear probing). */
   private slotOf(digest: Uint32Array): number {
     let slot = (digest[0] as number) & this.mask;
     while (this.used[slot] === 1 && !this.matches(slot, digest)) slot = (slot + 1) & this.mask;

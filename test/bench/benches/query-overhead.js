@@ -255,7 +255,7 @@ async function run({ rows = DEFAULT_ROWS, runs = DEFAULT_RUNS, onProgress = () =
           '(see the load average) moves single medians by more than the target, so compare runs made under a similar load.',
         'The fixed-cost row is not part of the target: it shows what every invocation pays whatever the query. ' +
           `Of it, loading the CLI's modules took ${seconds(median(requireMs))} s (median of ${runs} more runs with a ` +
-          'require hook, query-overhead/require-time.js). The AWS SDK clients are deferred until first use; what ' +
+          'require hook, query-overhead/require-time.js). The AWS SDK clients are deferred until first use. What ' +
           'remains is the configuration schemas (zod, yaml), DuckDB, the SQLite catalog, and package indexes that load ' +
           'every command and parser, which a local query never uses.',
       ],

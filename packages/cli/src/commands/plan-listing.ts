@@ -5,7 +5,7 @@ const NAMED_RESOURCES = 3;
 
 /** How much of a plan the terminal shows. */
 export interface PlanListing {
-  /** List every tag assignment instead of counting them. */
+  /** Whether to list every tag assignment instead of counting them. */
   detail?: boolean;
 }
 

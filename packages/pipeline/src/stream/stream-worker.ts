@@ -76,9 +76,9 @@ export class StreamPipelineWorker {
   private readonly pendingBatches = new Map<string, StreamBatch>();
   private microBatch: StreamMicroBatch | undefined;
   private lastIngestedAtMs = 0;
-  /** When the `_current` companions were last rebuilt; undefined before the first rebuild. */
+  /** Clock time of the last rebuild of the `_current` companions, undefined before the first. */
   private lastRefreshMs: number | undefined;
-  /** True when a micro-batch was committed after the last rebuild. */
+  /** Whether a micro-batch was committed after the last rebuild. */
   private companionsStale = false;
   private queue: Promise<void> = Promise.resolve();
   private consumer: StreamConsumer | undefined;
